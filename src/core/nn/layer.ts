@@ -1,0 +1,59 @@
+import type { Arr, Backend } from '../backend/backend';
+import type { CellType } from './config';
+import type { Param } from './param';
+
+/**
+ * One recurrent layer unrolled over T steps for B streams. Inside, arrays are
+ * time-major: row t·B + b is stream b at step t, so each step's rows are one
+ * contiguous block and the per-step product h·W_hhᵀ needs no gathering.
+ */
+export interface RecurrentLayer {
+  readonly cell: CellType;
+  readonly hidden: number;
+  readonly inputSize: number;
+  readonly params: Param[];
+  /** Runs the layer over x [T·B, in]; h0/c0 [B,H] are the carried state (c0 only for LSTM). */
+  forward(x: Arr, T: number, B: number, h0: Arr, c0: Arr | null): UnrolledLayer;
+}
+
+/** The record of one forward pass, enough for backward and for inspection. */
+export interface UnrolledLayer {
+  readonly T: number;
+  readonly B: number;
+  /** Outputs h_1..h_T, [T·B, H]. */
+  readonly output: Arr;
+  /** Final state, [B,H] views (valid until the next forward of the same shape). */
+  readonly hT: Arr;
+  readonly cT: Arr | null;
+  /** Per-step internals for inspection: name -> [T·B, H] (e.g. i, f, g, o, c for LSTM). */
+  probe(name: string): Arr | null;
+  readonly probeNames: readonly string[];
+  /**
+   * Backpropagates dOutput [T·B, H] (consumed: it may be overwritten), adds the
+   * parameter gradients, writes dX [T·B, in] when given, and returns ∂loss/∂h0 [B,H].
+   */
+  backward(dOutput: Arr, dX: Arr | null): Arr;
+}
+
+/** Buffers reused across passes of one shape, so training allocates nothing per step. */
+export class ShapeCache<W> {
+  private readonly map = new Map<string, W>();
+  constructor(private readonly make: (T: number, B: number) => W) {}
+  get(T: number, B: number): W {
+    const key = `${T}x${B}`;
+    let w = this.map.get(key);
+    if (!w) this.map.set(key, (w = this.make(T, B)));
+    return w;
+  }
+}
+
+/** Views of consecutive blocks of `size` elements: blocks(a, n, size)[t] = a[t·size, (t+1)·size). */
+export function blocks(a: Arr, n: number, size: number): Arr[] {
+  const out: Arr[] = [];
+  for (let t = 0; t < n; t++) out.push(a.subarray(t * size, (t + 1) * size));
+  return out;
+}
+
+export function allocAll(backend: Backend, sizes: number[]): Arr[] {
+  return sizes.map((n) => backend.alloc(n));
+}

@@ -1,0 +1,100 @@
+import type { Arr, Backend } from '../backend/backend';
+import type { Rng } from '../rng';
+import { allocAll, blocks, ShapeCache, type RecurrentLayer, type UnrolledLayer } from './layer';
+import { addColumnSums, addRowVector, tanh } from './math';
+import { initUniform, makeParam, type Param } from './param';
+
+/**
+ * The plain (Elman) recurrent layer, nn.RNN(nonlinearity='tanh'):
+ *   h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)
+ * The loop that feeds h_{t-1} back into step t is the whole idea; its
+ * gradient is multiplied by W_hh and tanh' at every step back, which is why
+ * it vanishes over long spans.
+ */
+export class RnnLayer implements RecurrentLayer {
+  readonly cell = 'rnn' as const;
+  readonly params: Param[];
+  private readonly wIh: Param;
+  private readonly wHh: Param;
+  private readonly bIh: Param;
+  private readonly bHh: Param;
+  private readonly bias: Arr;
+  private readonly ws: ShapeCache<ReturnType<RnnLayer['workspace']>>;
+
+  constructor(
+    private readonly backend: Backend,
+    readonly layer: number,
+    readonly inputSize: number,
+    readonly hidden: number,
+  ) {
+    const H = hidden;
+    this.wIh = makeParam(backend, `rnn.weight_ih_l${layer}`, [H, inputSize]);
+    this.wHh = makeParam(backend, `rnn.weight_hh_l${layer}`, [H, H]);
+    this.bIh = makeParam(backend, `rnn.bias_ih_l${layer}`, [H]);
+    this.bHh = makeParam(backend, `rnn.bias_hh_l${layer}`, [H]);
+    this.params = [this.wIh, this.wHh, this.bIh, this.bHh];
+    this.bias = backend.alloc(H);
+    this.ws = new ShapeCache((T, B) => this.workspace(T, B));
+  }
+
+  init(rng: Rng): void {
+    const bound = 1 / Math.sqrt(this.hidden);
+    for (const p of this.params) initUniform(p, bound, rng);
+  }
+
+  private workspace(T: number, B: number) {
+    const H = this.hidden;
+    // hs: h_0..h_T as [(T+1)·B, H]; block t+1 first holds step t's pre-activation, then its output.
+    const [hs, dz, dh] = allocAll(this.backend, [(T + 1) * B * H, T * B * H, B * H]);
+    return { hs, dz, dh, ht: blocks(hs, T + 1, B * H), dzt: blocks(dz, T, B * H) };
+  }
+
+  forward(x: Arr, T: number, B: number, h0: Arr): UnrolledLayer {
+    const { backend: be, hidden: H, inputSize: I } = this;
+    const BH = B * H;
+    const w = this.ws.get(T, B);
+    const { hs } = w;
+    for (let j = 0; j < H; j++) this.bias[j] = this.bIh.data[j] + this.bHh.data[j];
+    hs.set(h0.subarray(0, BH), 0);
+    // The input projection for all steps lands directly in h_1..h_T, then each step adds its recurrent part.
+    const out = hs.subarray(BH);
+    be.matmulNT(x, this.wIh.data, out, T * B, H, I, false);
+    addRowVector(out, T * B, H, this.bias);
+    for (let t = 0; t < T; t++) {
+      const ht = w.ht[t + 1];
+      be.matmulNT(w.ht[t], this.wHh.data, ht, B, H, H, true);
+      for (let k = 0; k < BH; k++) ht[k] = tanh(ht[k]);
+    }
+    const layer = this;
+    return {
+      T,
+      B,
+      output: out,
+      hT: w.ht[T],
+      cT: null,
+      probeNames: ['h'],
+      probe: (name: string) => (name === 'h' ? out.slice() : null),
+      backward: (dOut: Arr, dX: Arr | null) => layer.backward(w, T, B, x, dOut, dX),
+    };
+  }
+
+  private backward(w: ReturnType<RnnLayer['workspace']>, T: number, B: number, x: Arr, dOut: Arr, dX: Arr | null): Arr {
+    const { backend: be, hidden: H, inputSize: I } = this;
+    const BH = B * H;
+    const { dz, dh } = w;
+    dh.fill(0, 0, BH);
+    for (let t = T - 1; t >= 0; t--) {
+      const h = w.ht[t + 1];
+      const dzt = w.dzt[t];
+      const s = t * BH;
+      for (let k = 0; k < BH; k++) dzt[k] = (dOut[s + k] + dh[k]) * (1 - h[k] * h[k]);
+      be.matmulNN(dzt, this.wHh.data, dh, B, H, H, false);
+    }
+    be.matmulTN(dz, x, this.wIh.grad, H, I, T * B, true);
+    be.matmulTN(dz, w.hs.subarray(0, T * BH), this.wHh.grad, H, H, T * B, true);
+    addColumnSums(dz, T * B, H, this.bIh.grad);
+    addColumnSums(dz, T * B, H, this.bHh.grad);
+    if (dX) be.matmulNN(dz, this.wIh.data, dX, T * B, I, H, false);
+    return dh;
+  }
+}
