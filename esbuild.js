@@ -1,0 +1,45 @@
+// Bundles every entry: the CLI, the desktop and web extension, the training worker and the webview.
+// Flags: --watch rebuilds on change; --production minifies and drops source maps.
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const pkg = require('./package.json');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  logLevel: 'warning',
+  define: { RLAB_VERSION: JSON.stringify(pkg.version) },
+  target: 'es2022',
+};
+
+// gpu.js stays a runtime dependency on Node: it loads optional native modules ('gl', 'webgpu') by require.
+const nodeExternal = ['vscode', 'gpu.js'];
+
+const entries = [
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', external: nodeExternal },
+  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: nodeExternal },
+  { entryPoints: ['src/node/trainWorker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs', external: nodeExternal },
+  { entryPoints: ['src/extension/web.ts'], outfile: 'dist/web/extension.js', platform: 'browser', format: 'cjs', external: ['vscode'] },
+  { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
+].filter((e) => fs.existsSync(path.join(__dirname, e.entryPoints[0])));
+
+async function main() {
+  const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
+  if (watch) {
+    await Promise.all(contexts.map((c) => c.watch()));
+    console.log(`watching ${entries.length} bundles`);
+    return;
+  }
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}
+
+main().catch((e) => {
+  console.error(e.message ?? e);
+  process.exit(1);
+});

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/unit/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/oracle/**/*.test.ts'],
+    globalSetup: ['test/setup/build.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});
