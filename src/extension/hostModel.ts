@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import type { Backend } from '../core/backend/backend';
+import { createBackend } from '../core/backend/select';
+import type { VocabTokenizer } from '../core/data/tokenizer';
+import { loadModel } from '../core/io/modelContents';
+import type { RecurrentLM } from '../core/nn/model';
+import type { ModelStore } from './modelStore';
+
+/**
+ * The active model loaded in the extension host for sampling and completion
+ * (inference is milliseconds; training never runs here). Reloaded when the
+ * active model changes.
+ */
+export class HostModel {
+  private backend: Backend | undefined;
+  private loaded: { key: string; model: RecurrentLM; tokenizer: VocabTokenizer } | undefined;
+
+  constructor(private readonly store: ModelStore) {}
+
+  async get(): Promise<{ model: RecurrentLM; tokenizer: VocabTokenizer; name: string } | undefined> {
+    const active = this.store.active;
+    if (!active) return undefined;
+    if (this.loaded?.key !== active) {
+      const contents = await this.store.read(this.store.resolve(active));
+      if (!this.backend) {
+        const cpu = await createBackend('cpu').catch(() => createBackend('reference'));
+        this.backend = cpu.backend;
+      }
+      const backend = this.backend;
+      this.loaded = { key: active, ...loadModel(contents, backend) };
+    }
+    return { ...this.loaded, name: active.split(/[\\/]/).pop()!.replace(/\.safetensors$/, '') };
+  }
+
+  forget(): void {
+    this.loaded = undefined;
+  }
+}
+
+export const noModelMessage = (): string => vscode.l10n.t('No active model. Train one with "Recurrent Lab: Train on Current Document" or pick one with "Recurrent Lab: Select Model".');

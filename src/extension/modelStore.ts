@@ -1,0 +1,119 @@
+import * as vscode from 'vscode';
+import { decodeModelFile, type ModelFileContents } from '../core/io/modelFile';
+import { ModelFileError } from '../core/io/errors';
+
+export interface ModelEntry {
+  model: string;
+  name: string;
+  cell: string;
+  layers: number;
+  hidden: number;
+  steps: number;
+  valLoss: number | null;
+  corpus: string;
+  bytes: number;
+}
+
+const ACTIVE_KEY = 'recurrentLab.activeModel';
+
+/**
+ * Models live in the extension's global storage as NAME.safetensors (with
+ * NAME.optim.safetensors beside it for resuming). Files are written to a
+ * temporary name and renamed, so a model is never left half-written. The
+ * active model is remembered per workspace.
+ */
+export class ModelStore {
+  readonly dir: vscode.Uri;
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.dir = vscode.Uri.joinPath(context.globalStorageUri, 'models');
+  }
+
+  uri(name: string): vscode.Uri {
+    return vscode.Uri.joinPath(this.dir, `${name}.safetensors`);
+  }
+
+  optimizerUri(model: vscode.Uri): vscode.Uri {
+    return model.with({ path: model.path.replace(/\.safetensors$/, '') + '.optim.safetensors' });
+  }
+
+  async save(name: string, model: Uint8Array, optimizer?: Uint8Array): Promise<vscode.Uri> {
+    await vscode.workspace.fs.createDirectory(this.dir);
+    const target = this.uri(name);
+    await writeAtomic(target, model);
+    if (optimizer) await writeAtomic(this.optimizerUri(target), optimizer);
+    return target;
+  }
+
+  async read(uri: vscode.Uri): Promise<ModelFileContents> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await vscode.workspace.fs.readFile(uri);
+    } catch {
+      throw new ModelFileError('no such file', uri.fsPath || uri.toString());
+    }
+    try {
+      return decodeModelFile(bytes);
+    } catch (e) {
+      if (e instanceof ModelFileError) throw new ModelFileError(e.detail, uri.fsPath || uri.toString());
+      throw e;
+    }
+  }
+
+  async list(): Promise<ModelEntry[]> {
+    let entries: [string, vscode.FileType][];
+    try {
+      entries = await vscode.workspace.fs.readDirectory(this.dir);
+    } catch {
+      return [];
+    }
+    const out: ModelEntry[] = [];
+    for (const [file, type] of entries) {
+      if (type !== vscode.FileType.File || !file.endsWith('.safetensors') || file.endsWith('.optim.safetensors')) continue;
+      const uri = vscode.Uri.joinPath(this.dir, file);
+      try {
+        const [c, stat] = await Promise.all([this.read(uri), vscode.workspace.fs.stat(uri)]);
+        const t = c.training as { steps?: number; valLoss?: number | null; corpus?: { name?: string } };
+        out.push({
+          model: uri.fsPath || uri.toString(),
+          name: file.replace(/\.safetensors$/, ''),
+          cell: c.config.cell,
+          layers: c.config.layers,
+          hidden: c.config.hidden,
+          steps: t.steps ?? 0,
+          valLoss: t.valLoss ?? null,
+          corpus: t.corpus?.name ?? '',
+          bytes: stat.size,
+        });
+      } catch {
+        // A damaged file is skipped in the list; opening it directly reports the fault.
+      }
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  get active(): string | undefined {
+    return this.context.workspaceState.get<string>(ACTIVE_KEY);
+  }
+
+  async setActive(model: string | undefined): Promise<void> {
+    await this.context.workspaceState.update(ACTIVE_KEY, model);
+  }
+
+  /** Resolves a path, a file URI or a stored model's name to a URI. */
+  resolve(model: string): vscode.Uri {
+    if (/^[a-z][a-z0-9+.-]+:\/\//i.test(model)) return vscode.Uri.parse(model);
+    if (model.includes('/') || model.includes('\\')) return vscode.Uri.file(model);
+    return this.uri(model.replace(/\.safetensors$/, ''));
+  }
+}
+
+async function writeAtomic(target: vscode.Uri, bytes: Uint8Array): Promise<void> {
+  const tmp = target.with({ path: `${target.path}.${Math.random().toString(36).slice(2)}.tmp` });
+  await vscode.workspace.fs.writeFile(tmp, bytes);
+  try {
+    await vscode.workspace.fs.rename(tmp, target, { overwrite: true });
+  } catch (e) {
+    await vscode.workspace.fs.delete(tmp).then(undefined, () => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,8 @@
+import { parentPort } from 'node:worker_threads';
+import { TrainSession } from '../worker/session';
+
+/** The desktop host's training thread: a worker_threads Worker running one TrainSession. */
+if (!parentPort) throw new Error('trainWorker must run as a worker thread');
+const port = parentPort;
+const session = new TrainSession((m) => port.postMessage(m));
+port.on('message', (m) => session.receive(m));

@@ -1,0 +1,63 @@
+import type { BackendChoice } from '../core/backend/backend';
+import type { BackendReport } from '../core/backend/select';
+import type { TrainEvent } from '../core/train/events';
+import type { TrainResult } from '../core/train/trainer';
+import { fieldProblem, isBytes, isObject, isString } from './validate';
+
+/** Host -> training worker. */
+export type ToWorker =
+  | {
+      type: 'train';
+      text: string;
+      /** User settings (validated by resolveSettings in the worker). */
+      settings: Record<string, unknown>;
+      backend: BackendChoice;
+      /** A model file to continue from, and its optimizer state. */
+      resume?: { model: Uint8Array; optimizer?: Uint8Array };
+      /** Metadata recorded in the model file. */
+      source: { name: string; files: string[] };
+    }
+  | { type: 'stop' };
+
+/** Training worker -> host. */
+export type FromWorker =
+  | { type: 'backend'; report: BackendReport }
+  | { type: 'event'; event: TrainEvent }
+  | { type: 'result'; result: TrainResult; backend: string; model: Uint8Array; optimizer: Uint8Array }
+  | { type: 'error'; message: string; kind: 'input' | 'internal' };
+
+export function parseToWorker(m: unknown): { ok: ToWorker } | { error: string } {
+  if (!isObject(m)) return { error: 'message is not an object' };
+  if (m.type === 'stop') return { ok: { type: 'stop' } };
+  if (m.type === 'train') {
+    const p = fieldProblem(m, { text: isString, settings: isObject, backend: isString, source: isObject, resume: [isObject, 'optional'] });
+    if (p) return { error: `train: ${p}` };
+    if (m.resume !== undefined) {
+      const r = m.resume as Record<string, unknown>;
+      if (!isBytes(r.model) || (r.optimizer !== undefined && !isBytes(r.optimizer))) return { error: 'train: resume must hold model bytes' };
+    }
+    return { ok: m as unknown as ToWorker };
+  }
+  return { error: `unknown message type ${JSON.stringify(m.type)}` };
+}
+
+export function parseFromWorker(m: unknown): { ok: FromWorker } | { error: string } {
+  if (!isObject(m)) return { error: 'message is not an object' };
+  switch (m.type) {
+    case 'backend':
+      return isObject(m.report) ? { ok: m as unknown as FromWorker } : { error: 'backend: missing report' };
+    case 'event':
+      return isObject(m.event) && isString(m.event.event) ? { ok: m as unknown as FromWorker } : { error: 'event: missing event' };
+    case 'result': {
+      const p = fieldProblem(m, { result: isObject, backend: isString, model: isBytes, optimizer: isBytes });
+      return p ? { error: `result: ${p}` } : { ok: m as unknown as FromWorker };
+    }
+    case 'error': {
+      const p = fieldProblem(m, { message: isString, kind: isString });
+      return p ? { error: `error: ${p}` } : { ok: m as unknown as FromWorker };
+    }
+    default:
+      return { error: `unknown message type ${JSON.stringify(m.type)}` };
+  }
+}
+

@@ -1,0 +1,87 @@
+import { createBackend } from '../core/backend/select';
+import { decodeSafetensors, encodeSafetensors } from '../core/io/safetensors';
+import { decodeModelFile, encodeModelFile } from '../core/io/modelFile';
+import { modelContents } from '../core/io/modelContents';
+import { ModelFileError } from '../core/io/errors';
+import { sha256Hex } from '../core/io/sha256';
+import { resolveSettings } from '../core/train/settings';
+import { Trainer, TrainError, type ResumeFrom } from '../core/train/trainer';
+import { parseToWorker, type FromWorker, type ToWorker } from '../protocol/worker';
+
+/**
+ * The training worker's whole job, independent of the thread API: take one
+ * `train` message, run the trainer, stream events, send the finished model
+ * file's bytes back (the host writes it), and stop early on `stop`.
+ */
+export class TrainSession {
+  private stopped = false;
+  private running = false;
+
+  constructor(private readonly post: (m: FromWorker) => void) {}
+
+  receive(raw: unknown): void {
+    const parsed = parseToWorker(raw);
+    if ('error' in parsed) {
+      // A malformed message is reported, never acted on.
+      this.post({ type: 'error', kind: 'internal', message: `worker: ignored a malformed message (${parsed.error})` });
+      return;
+    }
+    const m = parsed.ok;
+    if (m.type === 'stop') this.stopped = true;
+    else if (this.running) this.post({ type: 'error', kind: 'internal', message: 'worker: a run is already in progress' });
+    else void this.train(m);
+  }
+
+  private async train(m: Extract<ToWorker, { type: 'train' }>): Promise<void> {
+    this.running = true;
+    try {
+      const settings = resolveSettings(m.settings);
+      let resume: ResumeFrom | undefined;
+      if (m.resume) {
+        const c = decodeModelFile(m.resume.model);
+        resume = { config: c.config, vocab: c.vocab, tensors: c.tensors, steps: typeof c.training.steps === 'number' ? c.training.steps : 0 };
+        if (m.resume.optimizer) {
+          try {
+            const o = decodeSafetensors(m.resume.optimizer);
+            resume.optimizer = { kind: o.metadata.optimizer ?? '', steps: Number(o.metadata.steps ?? 0), tensors: new Map([...o.tensors].map(([k, v]) => [k, v.data])) };
+          } catch {
+            // Fresh moments; the trainer says so in a notice.
+          }
+        }
+        settings.tokenizer = c.config.tokenizer;
+      }
+      const { backend, report } = await createBackend(m.backend);
+      this.post({ type: 'backend', report });
+      const trainer = new Trainer(backend, m.text, settings, resume);
+      const started = new Date().toISOString();
+      const result = await trainer.run((event) => this.post({ type: 'event', event }), () => this.stopped, report.chosen);
+      const training = {
+        steps: result.steps,
+        corpus: { digest: `sha256:${sha256Hex(m.text)}`, length: m.text.length, name: m.source.name, files: m.source.files },
+        trainLoss: result.loss,
+        valLoss: result.valLoss,
+        bpc: result.bpc,
+        backend: report.chosen,
+        seed: settings.seed,
+        date: started,
+        seconds: result.seconds,
+        charsPerSec: result.charsPerSec,
+        stopped: result.reason,
+        settings,
+      };
+      const model = encodeModelFile(modelContents(trainer.model, trainer.tokenizer.vocab, training));
+      const opt = trainer.optimizer;
+      const optimizer = encodeSafetensors(
+        [...opt.state()].map(([name, data]) => ({ name, shape: [data.length], data: Float32Array.from(data) })),
+        { format: 'recurrent-lab-optimizer/1', optimizer: opt.kind, steps: String(opt.steps) },
+      );
+      backend.dispose();
+      this.post({ type: 'result', result, backend: report.chosen, model, optimizer });
+    } catch (e) {
+      const expected = e instanceof TrainError || e instanceof RangeError || e instanceof ModelFileError;
+      this.post({ type: 'error', kind: expected ? 'input' : 'internal', message: e instanceof Error ? e.message : String(e) });
+    } finally {
+      this.running = false;
+    }
+  }
+}
