@@ -43,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const entry = COMMANDS[cmd];
   if (!entry) {
-    process.stderr.write(`rlab: unknown command ${JSON.stringify(cmd)}\n${usage()}\n`);
+    process.stderr.write(`rlab: unknown command ${JSON.stringify(cmd)} (see rlab --help)\n`);
     return 2;
   }
   const [spec, run] = entry;

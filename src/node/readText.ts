@@ -18,20 +18,45 @@ export function decodeText(bytes: Uint8Array, name: string): string {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    let bad = 0;
-    // Find the first offending offset for the message.
-    for (let end = 1; end <= bytes.length; end++) {
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end), { stream: true });
-      } catch {
-        bad = end - 1;
-        break;
-      }
-    }
+    const bad = firstInvalidUtf8(bytes);
     throw new InputError(`${name} is not UTF-8 text (invalid byte 0x${bytes[bad]?.toString(16).padStart(2, '0')} at offset ${bad})`);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return text.replace(/\r\n/g, '\n');
+}
+
+/**
+ * Offset of the first byte that starts an ill-formed UTF-8 sequence (as the
+ * fatal TextDecoder judges it: no overlongs, surrogates or values past
+ * U+10FFFF, no truncated sequence at the end), or 0 if none is found. One pass.
+ */
+function firstInvalidUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const x = b[i];
+    if (x < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (x >= 0xc2 && x <= 0xdf) need = 1;
+    else if (x >= 0xe0 && x <= 0xef) {
+      need = 2;
+      if (x === 0xe0) lo = 0xa0;
+      else if (x === 0xed) hi = 0x9f;
+    } else if (x >= 0xf0 && x <= 0xf4) {
+      need = 3;
+      if (x === 0xf0) lo = 0x90;
+      else if (x === 0xf4) hi = 0x8f;
+    } else return i;
+    for (let k = 1; k <= need; k++) {
+      const y = b[i + k];
+      if (y === undefined || y < (k === 1 ? lo : 0x80) || y > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += need + 1;
+  }
+  return 0;
 }
 
 /** Reads a text file with clear errors for missing files, directories, huge files, binary and non-UTF-8 content. */

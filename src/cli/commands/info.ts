@@ -25,7 +25,7 @@ export async function info(argv: string[]): Promise<number> {
   out.event({ model: file, bytes, parameters, config: c.config, vocabSize: c.vocab.length, training: c.training });
   if (!out.json) {
     const t = c.training as Record<string, unknown>;
-    const fmt = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : v === undefined || v === null ? '-' : String(v));
+    const fmt = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : v === undefined || v === null ? '-' : String(v));
     out.text(`${file} (${(bytes / 1024).toFixed(1)} KiB)`);
     out.text(`  ${c.config.cell} × ${c.config.layers} layer(s), hidden ${c.config.hidden}, embedding ${c.config.embed}, dropout ${c.config.dropout}`);
     out.text(`  ${parameters.toLocaleString('en')} parameters; ${c.config.tokenizer} tokenizer with ${c.vocab.length} tokens: ${c.vocab.slice(0, 24).map((v) => JSON.stringify(v)).join(' ')}${c.vocab.length > 24 ? ' …' : ''}`);

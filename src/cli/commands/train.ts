@@ -1,5 +1,5 @@
-import { basename, extname } from 'node:path';
-import { existsSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { decodeSafetensors, encodeSafetensors } from '../../core/io/safetensors';
 import { sha256Hex } from '../../core/io/sha256';
 import { modelContents } from '../../core/io/modelContents';
@@ -9,7 +9,7 @@ import { Trainer, type ResumeFrom } from '../../core/train/trainer';
 import type { TrainEvent } from '../../core/train/events';
 import { Generator } from '../../core/generate/generator';
 import { readModelFileFromDisk, writeFileAtomic } from '../../node/atomicWrite';
-import { readTextFile } from '../../node/readText';
+import { InputError, readTextFile } from '../../node/readText';
 import { readFileSync } from 'node:fs';
 import { parseArgs, UsageError, type CommandSpec } from '../args';
 import { BACKEND_FLAG, openBackend, Output } from '../io';
@@ -60,6 +60,18 @@ export function optimizerPath(model: string): string {
   return model.replace(/\.safetensors$/i, '') + '.optim.safetensors';
 }
 
+/** Refuses an --out that cannot be written before any training time is spent. */
+function checkWritable(outPath: string): void {
+  const dir = dirname(resolve(outPath));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`cannot save to ${outPath}: folder ${dir} does not exist`);
+  if (existsSync(outPath) && statSync(outPath).isDirectory()) throw new InputError(`cannot save to ${outPath}: it is a folder`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new InputError(`cannot save to ${outPath}: folder ${dir} is not writable`);
+  }
+}
+
 export async function train(argv: string[]): Promise<number> {
   const { flags, positionals: files } = parseArgs(argv, trainSpec);
   const out = new Output(!!flags.json);
@@ -97,6 +109,7 @@ export async function train(argv: string[]): Promise<number> {
   }
   const outPath = (flags.out as string | undefined) ?? resumePath ?? `${basename(files[0], extname(files[0]))}.${resume?.config.cell ?? settings.cell}.safetensors`;
 
+  checkWritable(outPath);
   const { backend, report } = await openBackend(flags.backend, out);
   const trainer = new Trainer(backend, text, settings, resume);
   const progress = !out.json && !flags.quiet ? new Progress(process.stderr) : null;

@@ -59,16 +59,16 @@ export class VocabTokenizer implements Tokenizer {
     return this.ids.get(token);
   }
   encode(text: string, onUnknown?: (token: string, index: number) => void): Int32Array {
-    const toks = this.split(text);
-    const out = new Int32Array(toks.length);
+    // Characters are walked in place (no array of strings): a 10 MB text costs only its ids.
+    const toks: Iterable<string> = this.kind === 'char' ? text : splitWords(text);
+    const out = new Int32Array(this.kind === 'char' ? text.length : (toks as string[]).length);
     let n = 0;
-    for (let i = 0; i < toks.length; i++) {
-      const id = this.ids.get(toks[i]) ?? this.unk;
-      if (id === undefined) {
-        onUnknown?.(toks[i], i);
-        continue;
-      }
-      out[n++] = id;
+    let i = 0;
+    for (const tok of toks) {
+      const id = this.ids.get(tok) ?? this.unk;
+      if (id === undefined) onUnknown?.(tok, i);
+      else out[n++] = id;
+      i++;
     }
     return n === out.length ? out : out.slice(0, n);
   }
@@ -95,7 +95,8 @@ export interface BuildVocabOptions {
  */
 export function buildTokenizer(kind: TokenizerKind, text: string, opts: BuildVocabOptions = {}): VocabTokenizer {
   if (kind === 'char') {
-    const set = new Set(splitChars(text));
+    const set = new Set<string>();
+    for (const ch of text) set.add(ch);
     const vocab = [...set].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
     return new VocabTokenizer('char', vocab);
   }

@@ -196,7 +196,7 @@ export class Trainer {
         const v = this.validate(200_000);
         if (v !== null) {
           const best = this.noteVal(v);
-          onEvent({ event: 'val', step: this.step, valLoss: v, bpc: v / Math.LN2, best });
+          onEvent({ event: 'val', step: this.step, valLoss: v, bpc: this.bitsPerChar(v), best });
           sinceBest = best ? 0 : sinceBest + 1;
           if (s.patience > 0 && sinceBest >= s.patience) {
             reason = 'early-stop';
@@ -215,7 +215,7 @@ export class Trainer {
     const valLoss = this.validate();
     if (valLoss !== null) {
       const best = this.noteVal(valLoss);
-      onEvent({ event: 'val', step: this.step, valLoss, bpc: valLoss / Math.LN2, best });
+      onEvent({ event: 'val', step: this.step, valLoss, bpc: this.bitsPerChar(valLoss), best });
     }
     const chars = Math.round(done * B * T * this.charsPerToken);
     const mean = recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : NaN;
@@ -223,12 +223,17 @@ export class Trainer {
       steps: this.step,
       loss: mean,
       valLoss,
-      bpc: valLoss === null ? null : valLoss / Math.LN2,
+      bpc: valLoss === null ? null : this.bitsPerChar(valLoss),
       chars,
       charsPerSec: seconds > 0 ? chars / seconds : 0,
       seconds,
       reason,
     };
+  }
+
+  /** Bits per character from nats per token (the same for char models; word models spread a token's cost over its characters). */
+  bitsPerChar(natsPerToken: number): number {
+    return natsPerToken / this.charsPerToken / Math.LN2;
   }
 
   private noteVal(v: number): boolean {
