@@ -19,17 +19,17 @@ export class Output {
   }
 }
 
-export async function openBackend(choice: unknown, out: Output): Promise<{ backend: Backend; report: BackendReport }> {
+export async function openBackend(choice: unknown, out: Output, explain = true): Promise<{ backend: Backend; report: BackendReport }> {
   const c = (choice ?? 'auto') as BackendChoice;
   if (!BACKEND_CHOICES.includes(c)) throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}; got ${JSON.stringify(choice)}`);
   const r = await createBackend(c);
-  if (!out.json && c === 'auto') out.note(`backend: ${r.report.reason}`);
+  if (explain && !out.json && c === 'auto') out.note(`backend: ${r.report.reason}`);
   return r;
 }
 
 export async function openModel(file: string, backendChoice: unknown, out: Output) {
   const contents = readModelFileFromDisk(file);
-  const { backend, report } = await openBackend(backendChoice ?? 'auto', out);
+  const { backend, report } = await openBackend(backendChoice ?? 'auto', out, false);
   return { contents, backend, report, ...loadModel(contents, backend) };
 }
 

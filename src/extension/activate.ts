@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Generator } from '../core/generate/generator';
 import { ModelFileError } from '../core/io/errors';
+import { CompletionProvider } from './completionProvider';
 import { HostModel, noModelMessage } from './hostModel';
 import { log } from './log';
 import { ModelStore, type ModelEntry } from './modelStore';
@@ -18,6 +19,18 @@ export function activateWith(context: vscode.ExtensionContext, startThread: Thre
   context.subscriptions.push(status);
 
   const register = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  const completions = new CompletionProvider(host, context.workspaceState);
+  context.subscriptions.push(vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, completions));
+  const showCompletionState = () => status.completions(completions.toggled && vscode.workspace.getConfiguration('recurrentLab.completions').get<boolean>('enabled', true));
+  showCompletionState();
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('recurrentLab.completions') && showCompletionState()));
+  register('recurrentLab.toggleCompletions', async (args?: { enabled?: boolean }) => {
+    const enabled = typeof args?.enabled === 'boolean' ? args.enabled : !completions.toggled;
+    await completions.setToggled(enabled);
+    showCompletionState();
+    return { enabled };
+  });
+  register('recurrentLab.completionStats', () => ({ calls: completions.calls, lastMs: completions.lastMs }));
 
   const train = async (args: TrainArgs | undefined) => {
     const run = trainCommand(args, store, status, startThread);

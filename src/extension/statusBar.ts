@@ -3,7 +3,11 @@ import * as vscode from 'vscode';
 /** The status bar item: the running model's loss, speed and backend; idle shows the active model. */
 export class StatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
+  readonly completionItem: vscode.StatusBarItem;
   constructor() {
+    this.completionItem = vscode.window.createStatusBarItem('recurrentLab.completions', vscode.StatusBarAlignment.Left, 9);
+    this.completionItem.name = 'Recurrent Lab completions';
+    this.completionItem.command = 'recurrentLab.toggleCompletions';
     this.item = vscode.window.createStatusBarItem('recurrentLab.status', vscode.StatusBarAlignment.Left, 10);
     this.item.name = 'Recurrent Lab';
     this.item.command = 'recurrentLab.showLog';
@@ -22,7 +26,15 @@ export class StatusBar implements vscode.Disposable {
     this.item.tooltip = model ? vscode.l10n.t('Active model: {0}', model) : vscode.l10n.t('Recurrent Lab: no model trained yet');
   }
 
+  /** Whether ghost-text suggestions are on, shown as its own small item that toggles them. */
+  completions(on: boolean): void {
+    this.completionItem.text = on ? '$(sparkle)' : '$(circle-slash) $(sparkle)';
+    this.completionItem.tooltip = on ? vscode.l10n.t('Recurrent Lab completions are on (click to turn off)') : vscode.l10n.t('Recurrent Lab completions are off (click to turn on)');
+    this.completionItem.show();
+  }
+
   dispose(): void {
     this.item.dispose();
+    this.completionItem.dispose();
   }
 }

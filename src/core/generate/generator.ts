@@ -1,8 +1,14 @@
-import type { Arr } from '../backend/backend';
 import type { Tokenizer } from '../data/tokenizer';
 import type { RecurrentLM, RecurrentState } from '../nn/model';
 import { Rng } from '../rng';
 import { probabilities, sampleToken, type SamplingOptions } from './sampling';
+
+/** Where a generator stands: the recurrent state and the logits for the next token. */
+export interface GeneratorSnapshot {
+  h: Float32Array[];
+  c: (Float32Array | null)[];
+  logits: Float32Array | null;
+}
 
 /**
  * One stream (batch 1) running through a model token by token: feed text to
@@ -12,7 +18,8 @@ import { probabilities, sampleToken, type SamplingOptions } from './sampling';
  */
 export class Generator {
   readonly state: RecurrentState;
-  private last: { logits: Arr; row: number } | null = null;
+  /** Logits for the next token (a copy: the model reuses its buffers). */
+  private logits: Float32Array | null = null;
   private readonly one = new Int32Array(1);
   private readonly scratch: Float64Array;
 
@@ -26,17 +33,35 @@ export class Generator {
 
   reset(): void {
     this.model.resetState(this.state);
-    this.last = null;
+    this.logits = null;
+  }
+
+  snapshot(): GeneratorSnapshot {
+    return {
+      h: this.state.h.map((h) => Float32Array.from(h)),
+      c: this.state.c.map((c) => (c ? Float32Array.from(c) : null)),
+      logits: this.logits ? this.logits.slice() : null,
+    };
+  }
+
+  restore(s: GeneratorSnapshot): void {
+    this.state.h.forEach((h, k) => h.set(s.h[k]));
+    this.state.c.forEach((c, k) => c?.set(s.c[k]!));
+    this.logits = s.logits ? s.logits.slice() : null;
   }
 
   /** Advances the state over token ids. */
   feed(ids: ArrayLike<number>): void {
+    const V = this.model.vocabSize;
     let i = 0;
     while (i < ids.length) {
       let T = 1;
       while (T * 2 <= Math.min(64, ids.length - i)) T *= 2;
-      const chunk = Int32Array.from({ length: T }, (_, k) => ids[i + k]);
-      this.last = { logits: this.model.logits(chunk, T, 1, this.state), row: T - 1 };
+      const chunk = T === 1 ? this.one : new Int32Array(T);
+      for (let k = 0; k < T; k++) chunk[k] = ids[i + k];
+      const out = this.model.logits(chunk, T, 1, this.state);
+      this.logits ??= new Float32Array(V);
+      for (let j = 0; j < V; j++) this.logits[j] = out[(T - 1) * V + j];
       i += T;
     }
   }
@@ -52,18 +77,18 @@ export class Generator {
   nextProbabilities(temperature = 1): Float64Array {
     const V = this.model.vocabSize;
     const out = new Float64Array(V);
-    if (!this.last) return out.fill(1 / V);
-    probabilities(this.last.logits, this.last.row * V, V, temperature, out);
+    if (!this.logits) return out.fill(1 / V);
+    probabilities(this.logits, 0, V, temperature, out);
     return out;
   }
 
   /** Samples one token, feeds it back, returns its id. */
   next(o: SamplingOptions, rng: Rng): number {
     const V = this.model.vocabSize;
-    if (!this.last) this.feed([0]);
-    const id = sampleToken(this.last!.logits, this.last!.row * V, V, o, rng, this.scratch);
+    if (!this.logits) this.feed([0]);
+    const id = sampleToken(this.logits!, 0, V, o, rng, this.scratch);
     this.one[0] = id;
-    this.last = { logits: this.model.logits(this.one, 1, 1, this.state), row: 0 };
+    this.feed(this.one);
     return id;
   }
 
