@@ -11,10 +11,11 @@ import { initNormal, makeParam, type Param } from './param';
 export interface InputLayer {
   readonly params: Param[];
   readonly outputSize: number;
-  /** inputs [B,T] batch-major -> x [T·B, outputSize] time-major. */
-  forward(inputs: Int32Array, T: number, B: number): Arr;
+  init(rng: Rng): void;
+  /** inputs [B,T] batch-major (token ids, or [B,T,features] numbers) -> x [T·B, outputSize] time-major. */
+  forward(inputs: Int32Array | Float32Array, T: number, B: number): Arr;
   /** Adds the parameter gradients for dx [T·B, outputSize] of the last forward of this shape. */
-  backward(inputs: Int32Array, dx: Arr, T: number, B: number): void;
+  backward(inputs: Int32Array | Float32Array, dx: Arr, T: number, B: number): void;
 }
 
 /** nn.Embedding: row `id` of the weight is the input vector of token `id`. */
@@ -37,7 +38,7 @@ export class Embedding implements InputLayer {
     initNormal(this.weight, rng);
   }
 
-  forward(inputs: Int32Array, T: number, B: number): Arr {
+  forward(inputs: Int32Array | Float32Array, T: number, B: number): Arr {
     const E = this.outputSize;
     const x = this.out.get(T, B);
     const w = this.weight.data;
@@ -51,7 +52,7 @@ export class Embedding implements InputLayer {
     return x;
   }
 
-  backward(inputs: Int32Array, dx: Arr, T: number, B: number): void {
+  backward(inputs: Int32Array | Float32Array, dx: Arr, T: number, B: number): void {
     const E = this.outputSize;
     const g = this.weight.grad;
     for (let t = 0; t < T; t++) {

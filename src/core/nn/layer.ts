@@ -1,6 +1,7 @@
 import type { Arr, Backend } from '../backend/backend';
 import type { CellType } from './config';
 import type { Param } from './param';
+import type { Rng } from '../rng';
 
 /**
  * One recurrent layer unrolled over T steps for B streams. Inside, arrays are
@@ -12,6 +13,8 @@ export interface RecurrentLayer {
   readonly hidden: number;
   readonly inputSize: number;
   readonly params: Param[];
+  /** PyTorch's default initialisation, U(−1/√H, 1/√H). */
+  init(rng: Rng): void;
   /** Runs the layer over x [T·B, in]; h0/c0 [B,H] are the carried state (c0 only for LSTM). */
   forward(x: Arr, T: number, B: number, h0: Arr, c0: Arr | null): UnrolledLayer;
 }

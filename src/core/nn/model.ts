@@ -1,13 +1,13 @@
 import type { Arr, Backend } from '../backend/backend';
 import { Rng } from '../rng';
 import type { ModelConfig } from './config';
-import { Embedding } from './embedding';
+import { Embedding, type InputLayer } from './embedding';
 import { GruLayer } from './gru';
 import { ShapeCache, type RecurrentLayer, type UnrolledLayer } from './layer';
 import { LstmLayer } from './lstm';
 import type { Param } from './param';
 import { RnnLayer } from './rnn';
-import { SoftmaxHead } from './softmaxHead';
+import { SoftmaxHead, type Head } from './softmaxHead';
 
 /** The carried recurrent state of B streams: per layer h [B,H] (and c for LSTM). */
 export interface RecurrentState {
@@ -22,9 +22,9 @@ export interface RecurrentState {
  * nn.Linear, with the same parameter names, so weights move between the two.
  */
 export class RecurrentLM {
-  readonly input: Embedding;
+  readonly input: InputLayer;
   readonly layers: RecurrentLayer[];
-  readonly head: SoftmaxHead;
+  readonly head: Head;
   readonly params: Param[];
   /** The unrolled layers of the most recent pass, for inspection. */
   lastPass: UnrolledLayer[] = [];
@@ -35,16 +35,19 @@ export class RecurrentLM {
     readonly backend: Backend,
     readonly config: ModelConfig,
     readonly vocabSize: number,
+    /** Replace the token embedding or the softmax head (e.g. a linear input and a regression head for numeric series). */
+    parts: { input?: InputLayer; head?: Head } = {},
   ) {
-    const { layers, hidden: H, embed: E, cell } = config;
-    this.input = new Embedding(backend, vocabSize, E);
+    const { layers, hidden: H, cell } = config;
+    this.input = parts.input ?? new Embedding(backend, vocabSize, config.embed);
+    const E = this.input.outputSize;
     this.layers = [];
     for (let k = 0; k < layers; k++) {
       const inSize = k === 0 ? E : H;
       const Layer = cell === 'lstm' ? LstmLayer : cell === 'gru' ? GruLayer : RnnLayer;
       this.layers.push(new Layer(backend, k, inSize, H));
     }
-    this.head = new SoftmaxHead(backend, H, vocabSize);
+    this.head = parts.head ?? new SoftmaxHead(backend, H, vocabSize);
     this.params = [...this.input.params, ...this.layers.flatMap((l) => l.params), ...this.head.params];
     this.dropped = new ShapeCache((T, B) => ({
       masks: this.layers.slice(1).map(() => backend.alloc(T * B * H)),
@@ -60,7 +63,7 @@ export class RecurrentLM {
   init(seed: number): void {
     const rng = new Rng(seed);
     this.input.init(rng);
-    for (const l of this.layers) (l as LstmLayer).init(rng);
+    for (const l of this.layers) l.init(rng);
     this.head.init(rng);
   }
 
@@ -89,7 +92,7 @@ export class RecurrentLM {
   }
 
   /** Runs inputs [B,T] through the stack from `state`, leaves the final state in it, returns the top outputs [T·B, H]. */
-  private run(inputs: Int32Array, T: number, B: number, state: RecurrentState, dropoutRng: Rng | null): Arr {
+  private run(inputs: Int32Array | Float32Array, T: number, B: number, state: RecurrentState, dropoutRng: Rng | null): Arr {
     if (state.B !== B) throw new Error(`state is for ${state.B} streams, batch has ${B}`);
     let x = this.input.forward(inputs, T, B);
     const p = this.config.dropout;
@@ -118,7 +121,7 @@ export class RecurrentLM {
   }
 
   /** One forward and backward pass: returns the mean loss and adds gradients to every parameter. */
-  trainStep(inputs: Int32Array, targets: Int32Array, T: number, B: number, state: RecurrentState, rng: Rng): number {
+  trainStep(inputs: Int32Array | Float32Array, targets: Int32Array | Float32Array, T: number, B: number, state: RecurrentState, rng: Rng): number {
     const top = this.run(inputs, T, B, state, rng);
     const g = this.grads.get(T, B);
     const loss = this.head.loss(top, targets, T, B, g.dTop);
@@ -138,13 +141,13 @@ export class RecurrentLM {
   }
 
   /** Mean loss without dropout or gradients; the state advances. */
-  evalLoss(inputs: Int32Array, targets: Int32Array, T: number, B: number, state: RecurrentState): number {
+  evalLoss(inputs: Int32Array | Float32Array, targets: Int32Array | Float32Array, T: number, B: number, state: RecurrentState): number {
     const top = this.run(inputs, T, B, state, null);
     return this.head.loss(top, targets, T, B, null);
   }
 
   /** Logits [T·B, V] (time-major) for inputs [B,T]; the state advances. The view is reused by the next call. */
-  logits(inputs: Int32Array, T: number, B: number, state: RecurrentState): Arr {
+  logits(inputs: Int32Array | Float32Array, T: number, B: number, state: RecurrentState): Arr {
     const top = this.run(inputs, T, B, state, null);
     return this.head.forward(top, T * B);
   }

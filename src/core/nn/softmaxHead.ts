@@ -10,13 +10,16 @@ import { initUniform, makeParam, type Param } from './param';
  */
 export interface Head {
   readonly params: Param[];
+  /** Width of the scores: the vocabulary for tokens, the number of predicted values for regression. */
+  readonly outputSize: number;
+  init(rng: Rng): void;
   /** h [T·B, H] time-major -> scores [T·B, outputs]. */
   forward(h: Arr, rows: number): Arr;
   /**
    * Mean loss of the last forward against targets [B,T] batch-major; with
    * backward, also adds parameter gradients and writes dh [T·B, H].
    */
-  loss(h: Arr, targets: Int32Array, T: number, B: number, dh: Arr | null): number;
+  loss(h: Arr, targets: Int32Array | Float32Array, T: number, B: number, dh: Arr | null): number;
 }
 
 /**
@@ -28,6 +31,7 @@ export class SoftmaxHead implements Head {
   readonly weight: Param;
   readonly bias: Param;
   readonly params: Param[];
+  readonly outputSize: number;
   private readonly logits: ShapeCache<Arr>;
 
   constructor(
@@ -38,6 +42,7 @@ export class SoftmaxHead implements Head {
     this.weight = makeParam(backend, 'decoder.weight', [vocabSize, inputSize]);
     this.bias = makeParam(backend, 'decoder.bias', [vocabSize]);
     this.params = [this.weight, this.bias];
+    this.outputSize = vocabSize;
     this.logits = new ShapeCache((rows) => backend.alloc(rows * vocabSize));
   }
 
@@ -55,7 +60,7 @@ export class SoftmaxHead implements Head {
     return z;
   }
 
-  loss(h: Arr, targets: Int32Array, T: number, B: number, dh: Arr | null): number {
+  loss(h: Arr, targets: Int32Array | Float32Array, T: number, B: number, dh: Arr | null): number {
     const V = this.vocabSize;
     const N = T * B;
     const z = this.forward(h, N);
