@@ -128,8 +128,16 @@ export async function train(argv: string[]): Promise<number> {
 
   const corpusDigest = sha256Hex(text);
   const started = new Date().toISOString();
+  // Resident memory, sampled at every validation and at the end, so long runs show whether memory grows.
+  let peakRss = process.memoryUsage.rss();
+  const rssMiB = () => {
+    const rss = process.memoryUsage.rss();
+    peakRss = Math.max(peakRss, rss);
+    return Math.round(rss / 2 ** 20);
+  };
   const onEvent = (e: TrainEvent) => {
-    out.event(e);
+    out.event(e.event === 'val' ? { ...e, rssMiB: rssMiB() } : e);
+    if (e.event === 'step' && e.step % 50 === 0) rssMiB();
     if (progress) progress.onEvent(e, settings);
     else if (!out.json && !flags.quiet && e.event === 'notice') out.note(`note: ${e.message}`);
   };
@@ -162,6 +170,8 @@ export async function train(argv: string[]): Promise<number> {
 
   out.event({
     event: 'done',
+    rssMiB: rssMiB(),
+    peakRssMiB: Math.round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 2 ** 20),
     steps: result.steps,
     loss: result.loss,
     valLoss: result.valLoss,
@@ -172,7 +182,7 @@ export async function train(argv: string[]): Promise<number> {
     model: outPath,
     backend: report.chosen,
     reason: result.reason,
-  } satisfies TrainEvent);
+  } satisfies TrainEvent & { rssMiB: number; peakRssMiB: number });
   if (!out.json) {
     const val = result.valLoss === null ? 'no validation' : `val ${result.valLoss.toFixed(3)} nats/char (${result.bpc!.toFixed(3)} bpc)`;
     out.text(`${result.reason === 'cancelled' ? 'interrupted' : 'trained'}: ${result.steps} steps, loss ${result.loss.toFixed(3)}, ${val}, ${Math.round(result.charsPerSec)} chars/s on ${report.chosen}, ${result.seconds.toFixed(1)} s`);

@@ -32,12 +32,12 @@ const expectedClass: Record<GpujsBackendName, string> = {
   webasm: 'WebAssemblyKernel',
 };
 
-type Product = 'NT' | 'NN' | 'TN';
+export type Product = 'NT' | 'NN' | 'TN';
 
 // Kernel sources as strings: gpu.js parses kernel source text, and a string
 // survives bundling/minification unchanged. Output is [n, m], so thread.x is
 // the column j and thread.y the row i.
-const SOURCES: Record<Product, string> = {
+export const SOURCES: Record<Product, string> = {
   // C[i,j] = Σp A[i,p]·B[j,p]
   NT: `function (a, b) {
     let s = 0;

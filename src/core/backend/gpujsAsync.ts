@@ -1,0 +1,165 @@
+import * as gpujs from 'gpu.js';
+import type { Arr } from './backend';
+import { SOURCES, type Product } from './gpujs';
+
+/**
+ * The three products on gpu.js's WebGPU mode, as Promises.
+ *
+ * gpu.js's WebGPUKernel reads results back with mapAsync, so every kernel call
+ * returns a Promise and cannot serve the synchronous Backend interface. This
+ * is the async face of the same kernels (the very sources gpujs.ts compiles
+ * for WebGL2/webasm; K in `constants`, since gpu.js caps argument-bound loops
+ * at 1000): each product resolves once C holds the result. The arguments are
+ * snapshotted synchronously when the call is made, so A and B may be reused
+ * as soon as the call returns; C must not be touched until it resolves.
+ */
+
+export interface AsyncProducts {
+  readonly name: 'webgpu';
+  /** C[M,N] = A[M,K] · B[N,K]ᵀ, or C += … when accumulate. */
+  matmulNT(a: Arr, b: Arr, c: Arr, m: number, n: number, k: number, accumulate: boolean): Promise<void>;
+  /** C[M,N] = A[M,K] · B[K,N], or C += … when accumulate. */
+  matmulNN(a: Arr, b: Arr, c: Arr, m: number, n: number, k: number, accumulate: boolean): Promise<void>;
+  /** C[M,N] = A[K,M]ᵀ · B[K,N], or C += … when accumulate. */
+  matmulTN(a: Arr, b: Arr, c: Arr, m: number, n: number, k: number, accumulate: boolean): Promise<void>;
+  dispose(): void;
+}
+
+interface AsyncKernelRun {
+  (a: Float32Array, b: Float32Array): Promise<unknown>;
+  kernel: { constructor: unknown; destroy(removeCanvasReferences?: boolean): void };
+}
+
+const kernelClasses = gpujs as unknown as Record<string, unknown>;
+const CACHE_LIMIT = 64;
+
+function oneLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
+
+function exact(x: Arr, len: number): Float32Array {
+  if (!(x instanceof Float32Array)) return Float32Array.from(x.subarray(0, len));
+  return x.length === len ? x : x.subarray(0, len);
+}
+
+class GpujsAsyncProducts implements AsyncProducts {
+  readonly name = 'webgpu' as const;
+  private readonly cache = new Map<string, AsyncKernelRun>();
+  private disposed = false;
+
+  constructor(private readonly gpu: gpujs.GPU) {}
+
+  matmulNT(a: Arr, b: Arr, c: Arr, m: number, n: number, k: number, accumulate: boolean): Promise<void> {
+    return this.product('NT', a, b, c, m, n, k, accumulate);
+  }
+  matmulNN(a: Arr, b: Arr, c: Arr, m: number, n: number, k: number, accumulate: boolean): Promise<void> {
+    return this.product('NN', a, b, c, m, n, k, accumulate);
+  }
+  matmulTN(a: Arr, b: Arr, c: Arr, m: number, n: number, k: number, accumulate: boolean): Promise<void> {
+    return this.product('TN', a, b, c, m, n, k, accumulate);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.cache.clear();
+    // the shared GPUDevice outlives this instance (gpu.js keeps one per page)
+    void this.gpu.destroy().catch(() => undefined);
+  }
+
+  kernelFor(p: Product, m: number, n: number, k: number): AsyncKernelRun {
+    const key = `${p}:${m}:${n}:${k}`;
+    const hit = this.cache.get(key);
+    if (hit) {
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return hit;
+    }
+    if (this.cache.size >= CACHE_LIMIT) {
+      const [oldKey, old] = this.cache.entries().next().value as [string, AsyncKernelRun];
+      this.cache.delete(oldKey);
+      try {
+        old.kernel.destroy(false);
+      } catch {
+        // garbage anyway
+      }
+    }
+    const run = this.gpu.createKernel(SOURCES[p], {
+      output: [n, m],
+      constants: { M: m, N: n, K: k },
+      argumentTypes: { a: 'Array', b: 'Array' },
+      dynamicOutput: false,
+      dynamicArguments: false,
+      precision: 'single',
+      pipeline: false,
+      immutable: false,
+    }) as unknown as AsyncKernelRun;
+    this.cache.set(key, run);
+    return run;
+  }
+
+  private async product(p: Product, a: Arr, b: Arr, c: Arr, m: number, n: number, k: number, accumulate: boolean): Promise<void> {
+    if (this.disposed) throw new Error('webgpu: products used after dispose()');
+    if (m === 0 || n === 0) return;
+    if (k === 0) {
+      if (!accumulate) c.fill(0, 0, m * n);
+      return;
+    }
+    const run = this.kernelFor(p, m, n, k);
+    const rows = (await run(exact(a, m * k), exact(b, k * n))) as ArrayLike<ArrayLike<number>>;
+    for (let i = 0; i < m; i++) {
+      const row = rows[i];
+      const ci = i * n;
+      if (accumulate) {
+        for (let j = 0; j < n; j++) c[ci + j] += row[j];
+      } else if (row instanceof Float32Array && c instanceof Float32Array) {
+        c.set(row.length === n ? row : row.subarray(0, n), ci);
+      } else {
+        for (let j = 0; j < n; j++) c[ci + j] = row[j];
+      }
+    }
+  }
+}
+
+/**
+ * gpu.js in WebGPU mode with the three products as Promises, or an Error whose
+ * message is a one-line reason ("webgpu: …"). A 2×2×3 product is run and
+ * checked before returning, and the kernel class is verified (gpu.js must not
+ * silently fall back to another mode).
+ */
+export async function createGpujsAsyncProducts(name: 'webgpu' = 'webgpu'): Promise<AsyncProducts> {
+  if (name !== 'webgpu') throw new Error(`${String(name)}: only webgpu has async products`);
+  const G = gpujs.GPU as unknown as { isWebGPUSupported: boolean; isWebGPUAvailable(): Promise<boolean> };
+  if (!G.isWebGPUSupported) throw new Error('webgpu: no adapter (GPU.isWebGPUSupported is false: navigator.gpu is missing)');
+  if (!(await G.isWebGPUAvailable())) throw new Error('webgpu: no adapter (navigator.gpu.requestAdapter() returned null)');
+  let gpu: gpujs.GPU;
+  try {
+    gpu = new gpujs.GPU({ mode: 'webgpu' } as unknown as ConstructorParameters<typeof gpujs.GPU>[0]);
+  } catch (e) {
+    throw new Error(`webgpu: gpu.js refused the mode (${oneLine(e)})`);
+  }
+  const WebGPUKernel = kernelClasses.WebGPUKernel;
+  if (!WebGPUKernel || (gpu.Kernel as unknown) !== WebGPUKernel) {
+    void gpu.destroy().catch(() => undefined);
+    throw new Error(`webgpu: gpu.js picked ${(gpu.Kernel as { name?: string } | null)?.name ?? 'no kernel class'} instead of WebGPUKernel`);
+  }
+  const products = new GpujsAsyncProducts(gpu);
+  try {
+    const a = new Float32Array([1, 2, 3, 4, 5, 6]);
+    const b = new Float32Array([1, 0, -1, 2, 1, 0]);
+    const c = new Float32Array(4);
+    await products.matmulNT(a, b, c, 2, 2, 3, false);
+    if (products.kernelFor('NT', 2, 2, 3).kernel.constructor !== WebGPUKernel) {
+      throw new Error('webgpu: gpu.js ran the test kernel on another kernel class than WebGPUKernel');
+    }
+    const want = [-2, 4, -2, 13];
+    for (let i = 0; i < 4; i++) {
+      if (Math.abs(c[i] - want[i]) > 1e-4) throw new Error(`webgpu: the test kernel gave wrong results (${Array.from(c).join(', ')})`);
+    }
+  } catch (e) {
+    products.dispose();
+    const msg = oneLine(e);
+    throw new Error(msg.startsWith('webgpu:') ? msg : `webgpu: test kernel failed (${msg})`);
+  }
+  return products;
+}
