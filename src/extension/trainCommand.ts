@@ -4,7 +4,8 @@ import { PRESETS, type PresetName } from '../core/train/presets';
 import type { TrainResult } from '../core/train/trainer';
 import { parseFromWorker } from '../protocol/worker';
 import { log } from './log';
-import type { ModelStore } from './modelStore';
+import { runEvents } from './runEvents';
+import { modelString, type ModelStore } from './modelStore';
 import type { StatusBar } from './statusBar';
 import type { ThreadFactory, TrainingThread } from './workerHost';
 
@@ -159,15 +160,24 @@ export async function trainCommand(args: TrainArgs | undefined, store: ModelStor
         const totalTime = typeof settings.time === 'number' ? settings.time : undefined;
         const t0 = Date.now();
 
+        runEvents.fire({ run: name, kind: 'started', settings, source: { name: source.name, files: source.files } });
         const finish = (r: TrainCommandResult | undefined) => {
           if (finished) return;
           finished = true;
+          runEvents.fire({ run: name, kind: 'finished', model: r?.model ?? null, reason: r ? 'done' : cancelled ? 'cancelled' : 'failed' });
           current = undefined;
           thread?.terminate();
           status.idle(store.active?.split('/').pop());
           resolve(r);
         };
-        current = { stop: () => thread?.post({ type: 'stop' }) };
+        // A stop that arrives while the thread is still starting is kept and sent once it runs.
+        let stopRequested = false;
+        current = {
+          stop: () => {
+            stopRequested = true;
+            thread?.post({ type: 'stop' });
+          },
+        };
         token.onCancellationRequested(() => {
           cancelled = true;
           thread?.post({ type: 'stop' });
@@ -182,6 +192,8 @@ export async function trainCommand(args: TrainArgs | undefined, store: ModelStor
             return;
           }
           const m = parsed.ok;
+          if (m.type === 'backend') runEvents.fire({ run: name, kind: 'backend', report: m.report });
+          if (m.type === 'event') runEvents.fire({ run: name, kind: 'event', event: m.event });
           if (m.type === 'backend') {
             backendName = m.report.chosen;
             reason = m.report.reason;
@@ -208,10 +220,10 @@ export async function trainCommand(args: TrainArgs | undefined, store: ModelStor
             if (cancelled) return finish(undefined);
             try {
               const uri = await store.save(name, m.model, m.optimizer);
-              await store.setActive(uri.fsPath || uri.toString());
+              await store.setActive(modelString(uri));
               const r: TrainResult = m.result;
-              log().info(`train "${name}": ${r.steps} steps, loss ${r.loss.toFixed(4)}, val ${r.valLoss?.toFixed(4) ?? '-'}, ${Math.round(r.charsPerSec)} chars/s on ${m.backend}, ${r.seconds.toFixed(1)} s (${r.reason}); saved ${uri.fsPath || uri.toString()}`);
-              finish({ model: uri.fsPath || uri.toString(), steps: r.steps, loss: r.loss, valLoss: r.valLoss, backend: m.backend });
+              log().info(`train "${name}": ${r.steps} steps, loss ${r.loss.toFixed(4)}, val ${r.valLoss?.toFixed(4) ?? '-'}, ${Math.round(r.charsPerSec)} chars/s on ${m.backend}, ${r.seconds.toFixed(1)} s (${r.reason}); saved ${modelString(uri)}`);
+              finish({ model: modelString(uri), steps: r.steps, loss: r.loss, valLoss: r.valLoss, backend: m.backend });
             } catch (err) {
               log().error(`saving "${name}" failed: ${String(err)}`);
               void vscode.window.showErrorMessage(vscode.l10n.t('Could not save the model: {0}', String(err)));
@@ -233,6 +245,7 @@ export async function trainCommand(args: TrainArgs | undefined, store: ModelStor
             thread = t;
             if (finished) return t.terminate();
             t.post({ type: 'train', text: source.text, settings, backend, source: { name: source.name, files: source.files } });
+            if (stopRequested || cancelled) t.post({ type: 'stop' });
           },
           (e) => {
             log().error(`could not start the training worker: ${String(e)}`);
