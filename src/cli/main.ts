@@ -1,6 +1,7 @@
 import { ModelFileError } from '../core/io/errors';
 import { TrainError } from '../core/train/trainer';
 import { InputError } from '../node/readText';
+import { useNodeThreads } from '../node/threads';
 import { helpText, UsageError, type CommandSpec } from './args';
 import { bench, benchSpec } from './commands/bench';
 import { complete, completeSpec } from './commands/complete';
@@ -68,6 +69,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+useNodeThreads();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -1,8 +1,10 @@
 import { parentPort } from 'node:worker_threads';
 import { TrainSession } from '../worker/session';
+import { useNodeThreads } from './threads';
 
 /** The desktop host's training thread: a worker_threads Worker running one TrainSession. */
 if (!parentPort) throw new Error('trainWorker must run as a worker thread');
 const port = parentPort;
+useNodeThreads();
 const session = new TrainSession((m) => port.postMessage(m));
 port.on('message', (m) => session.receive(m));

@@ -1,3 +1,4 @@
+import { registerThreadSpawner } from '../core/backend/threads';
 import { TrainSession } from './session';
 
 /** The web host's training thread: a nested Web Worker running one TrainSession. */
@@ -6,5 +7,27 @@ interface WorkerScope {
   onmessage: ((e: { data: unknown }) => void) | null;
 }
 const scope = globalThis as unknown as WorkerScope;
+
+// A second core for the cpu backend where the page is cross-origin isolated (SharedArrayBuffer exists).
+interface BrowserWorker {
+  postMessage(m: unknown): void;
+  terminate(): void;
+}
+const g = globalThis as unknown as {
+  Worker?: new (url: string) => BrowserWorker;
+  Blob?: new (parts: string[], o: { type: string }) => unknown;
+  URL?: { createObjectURL(b: unknown): string };
+  navigator?: { hardwareConcurrency?: number };
+};
+if (typeof SharedArrayBuffer === 'function' && g.Worker && g.Blob && g.URL) {
+  const { Worker, Blob, URL } = g as Required<typeof g>;
+  registerThreadSpawner({
+    cores: g.navigator?.hardwareConcurrency ?? 1,
+    spawn(body: string) {
+      const glue = 'self.onmessage = (e) => { self.onmessage = null; main(e.data); };';
+      return new Worker(URL.createObjectURL(new Blob([`${body}\n${glue}`], { type: 'text/javascript' })));
+    },
+  });
+}
 const session = new TrainSession((m) => scope.postMessage(m));
 scope.onmessage = (e) => session.receive(e.data);

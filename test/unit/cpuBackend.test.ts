@@ -273,3 +273,43 @@ describe('wasm emitter', () => {
     expect(sleb(-123456)).toEqual([0xc0, 0xbb, 0x78]);
   });
 });
+
+describe('cpu backend on two threads', () => {
+  it('splits large products with a helper thread and still matches the reference', async () => {
+    const { registerThreadSpawner } = await import('../../src/core/backend/threads');
+    const { nodeThreadSpawner } = await import('../../src/node/threads');
+    registerThreadSpawner(nodeThreadSpawner);
+    const be = await createCpuBackend({ threads: 2 });
+    registerThreadSpawner(null);
+    try {
+      expect(be.threads).toBe(2);
+      const ref = new ReferenceBackend();
+      const rng = mulberry32(77);
+      // Large enough to be split (≥ 2^19 multiply-adds), with odd column counts.
+      for (const [m, n, k] of [
+        [32, 2048, 512],
+        [2048, 96, 128],
+        [64, 1031, 256],
+        [512, 200, 2048],
+      ] as const) {
+        for (const product of ['matmulNT', 'matmulNN', 'matmulTN'] as const) {
+          for (const accumulate of [false, true]) {
+            const a = be.alloc(m * k);
+            const b = be.alloc(k * n);
+            const c = be.alloc(m * n);
+            for (const x of [a, b, c]) for (let i = 0; i < x.length; i++) x[i] = rng() * 2 - 1;
+            const want = Float32Array.from(c);
+            ref[product](Float32Array.from(a), Float32Array.from(b), want, m, n, k, accumulate);
+            be[product](a, b, c, m, n, k, accumulate);
+            let worst = 0;
+            for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(c[i] - want[i]));
+            // Entries are sums of k products of values in [-1, 1]: compare at that scale.
+            expect(worst, `${product} ${m}x${n}x${k} acc=${accumulate}`).toBeLessThan(1e-4 * k);
+          }
+        }
+      }
+    } finally {
+      be.dispose();
+    }
+  });
+});

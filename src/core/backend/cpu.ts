@@ -1,10 +1,14 @@
 import type { Arr, Backend } from './backend';
 import { PAGE, wasmApi, type WasmMemory } from './wasm/emit';
+import { HelperThread } from './wasm/helperThread';
 import { buildMatmulModule, DOT_ROWS, GEMM_ROWS, relaxedProbeModule, type MatmulExports } from './wasm/matmulKernels';
+import { canBlock, threadSpawner } from './threads';
 
 /**
  * The `cpu` backend: hand-written WebAssembly SIMD kernels (see
- * wasm/matmulKernels.ts), single-threaded.
+ * wasm/matmulKernels.ts). With a shared heap and a registered thread spawner
+ * (threads.ts), large products are split by columns between this thread and
+ * a helper thread running the same kernels on the same memory.
  *
  * Memory. When SharedArrayBuffer exists the module's memory is shared with a
  * large maximum: growing a shared memory never detaches earlier views, so
@@ -37,10 +41,14 @@ export interface CpuBackendOptions {
   noShared?: boolean;
   /** Use relaxed SIMD when the engine supports it. Default true. */
   relaxed?: boolean;
+  /** Threads for large products: 1 or 2 (default: 2 when the host registered a spawner and has 2+ cores). */
+  threads?: number;
 }
 
 export interface CpuBackend extends Backend {
   alloc(n: number): Float32Array;
+  /** Threads that share large products (1 or 2). */
+  readonly threads: number;
   /** True when alloc returns views into a shared WebAssembly heap. */
   readonly sharedHeap: boolean;
   /** True when the kernels use f32x4.relaxed_madd. */
@@ -84,8 +92,26 @@ export async function createCpuBackend(opts: CpuBackendOptions = {}): Promise<Cp
   });
   const module = await wa.compile(bytes);
   const instance = await wa.instantiate(module, { env: { memory } });
-  return new CpuBackendImpl(memory, shared, relaxed, instance.exports as unknown as MatmulExports);
+  const spawner = threadSpawner();
+  const wanted = opts.threads ?? (spawner && spawner.cores >= 2 ? 2 : 1);
+  let helper: HelperThread | null = null;
+  if (wanted >= 2 && shared && spawner && canBlock()) {
+    try {
+      helper = new HelperThread(spawner, module, memory, KERNEL_NAMES);
+    } catch {
+      helper = null; // one thread it is
+    }
+  }
+  return new CpuBackendImpl(memory, shared, relaxed, instance.exports as unknown as MatmulExports, helper);
 }
+
+const KERNEL_NAMES = ['gemm1', 'gemm2', 'gemm3', 'gemm4', 'dot1', 'dot2', 'packB8', 'packA1', 'packA2', 'packA3', 'packA4'] as const;
+const FN = { gemm: [0, 0, 1, 2, 3], dot: [4, 4, 5], packB8: 6, packA: [7, 7, 8, 9, 10] } as const;
+/** Below this many multiply-adds a product stays on one thread: waking the helper costs more than it saves. */
+const SPLIT_MIN_MACS = 1 << 19;
+
+/** Runs (or records, for the helper) one kernel call: function index and its integer arguments. */
+type Call = (fn: number, args: number[]) => void;
 
 class CpuBackendImpl implements CpuBackend {
   readonly name = 'cpu' as const;
@@ -97,22 +123,46 @@ class CpuBackendImpl implements CpuBackend {
   private top = ALIGN;
   private scratch = 0;
   private disposed = false;
-  private readonly gemm: MatmulExports['gemm1'][];
-  private readonly dot: MatmulExports['dot1'][];
-  private readonly packA: MatmulExports['packA1'][];
+  private readonly fns: Array<(...args: number[]) => void>;
+  private readonly direct: Call;
 
   constructor(
     private readonly memory: WasmMemory,
     readonly sharedHeap: boolean,
     readonly relaxedSimd: boolean,
-    private readonly kernels: MatmulExports,
+    kernels: MatmulExports,
+    private helper: HelperThread | null,
   ) {
-    const k = kernels;
     this.heap = new Float32Array(memory.buffer);
     this.buffers.add(memory.buffer);
-    this.gemm = [k.gemm1, k.gemm1, k.gemm2, k.gemm3, k.gemm4];
-    this.dot = [k.dot1, k.dot1, k.dot2];
-    this.packA = [k.packA1, k.packA1, k.packA2, k.packA3, k.packA4];
+    const table = kernels as unknown as Record<string, (...args: number[]) => void>;
+    this.fns = KERNEL_NAMES.map((n) => table[n]);
+    this.direct = (fn, args) => this.fns[fn](...args);
+  }
+
+  get threads(): number {
+    return this.helper && !this.helper.dead ? 2 : 1;
+  }
+
+  /**
+   * Splits the columns [0, n) of a product between the helper (the right part)
+   * and this thread (the left part), or runs it whole here when it is small.
+   * `half(j0, nc, call)` issues the kernel calls for columns [j0, j0+nc).
+   */
+  private split(m: number, n: number, k: number, align: number, half: (j0: number, nc: number, call: Call) => void): void {
+    const helper = this.helper;
+    if (!helper || helper.dead || m * n * k < SPLIT_MIN_MACS || n < 2 * align) return half(0, n, this.direct);
+    const left = Math.max(align, Math.round(n / 2 / align) * align);
+    const calls: Array<[number, number[]]> = [];
+    half(left, n - left, (fn, args) => calls.push([fn, args]));
+    helper.begin();
+    if (!calls.every(([fn, args]) => helper.push(fn, args))) {
+      for (const [fn, args] of calls) this.direct(fn, args);
+      return half(0, left, this.direct);
+    }
+    helper.dispatch();
+    half(0, left, this.direct);
+    helper.wait();
   }
 
   private ensure(endByte: number): void {
@@ -200,10 +250,7 @@ class CpuBackendImpl implements CpuBackend {
    * k and n. Full 8-column panels of each B block are packed contiguous when
    * several row tiles reuse them; A is packed when its k-stride is large (TN).
    */
-  private gemmBlocked(pa: number, sai: number, sap: number, pb: number, pc: number, m: number, n: number, k: number, accumulate: boolean): void {
-    const kern = this.kernels;
-    const ldb = n * 4;
-    const ldc = n * 4;
+  private gemmBlocked(pa: number, sai: number, sap: number, pb: number, ldb: number, pc: number, ldc: number, m: number, n: number, k: number, accumulate: boolean, call: Call): void {
     const packB = m > GEMM_ROWS && n >= 8;
     const packA = sap !== 4 && n > 8;
     const bufB = packB ? this.scratchAlloc(GEMM_KC * GEMM_NC * 4) : 0;
@@ -216,22 +263,22 @@ class CpuBackendImpl implements CpuBackend {
         const bAddr = pb + p0 * ldb + j0 * 4;
         const panels = packB ? nc >> 3 : 0;
         const rest = nc - panels * 8;
-        if (panels) kern.packB8(bAddr, ldb, bufB, kc, panels);
+        if (panels) call(FN.packB8, [bAddr, ldb, bufB, kc, panels]);
         for (let i = 0; i < m; i += GEMM_ROWS) {
           const rows = Math.min(GEMM_ROWS, m - i);
-          const gemm = this.gemm[rows];
+          const gemm = FN.gemm[rows];
           let aAddr = pa + i * sai + p0 * sap;
           let asai = sai;
           let asap = sap;
           if (packA) {
-            this.packA[rows](aAddr, sai, sap, bufA, kc);
+            call(FN.packA[rows], [aAddr, sai, sap, bufA, kc]);
             aAddr = bufA;
             asai = 4;
             asap = 16;
           }
           const cAddr = pc + i * ldc + j0 * 4;
-          if (panels) gemm(aAddr, asai, asap, bufB, 32, kc * 32, cAddr, ldc, panels * 8, kc, acc);
-          if (rest) gemm(aAddr, asai, asap, bAddr + panels * 32, ldb, 32, cAddr + panels * 32, ldc, rest, kc, acc);
+          if (panels) call(gemm, [aAddr, asai, asap, bufB, 32, kc * 32, cAddr, ldc, panels * 8, kc, acc]);
+          if (rest) call(gemm, [aAddr, asai, asap, bAddr + panels * 32, ldb, 32, cAddr + panels * 32, ldc, rest, kc, acc]);
         }
       }
     }
@@ -243,29 +290,37 @@ class CpuBackendImpl implements CpuBackend {
       const ldc = n * 4;
       // Block over rows of B so the B block is reused from L2 across all rows of A.
       const nb = Math.max(4, Math.floor(DOT_BLOCK_BYTES / (Math.min(k, DOT_KC) * 4)) & ~3);
-      for (let p0 = 0; p0 < k; p0 += DOT_KC) {
-        const kc = Math.min(DOT_KC, k - p0);
-        const acc = p0 > 0 || accumulate ? 1 : 0;
-        for (let j0 = 0; j0 < n; j0 += nb) {
-          const nc = Math.min(nb, n - j0);
-          for (let i = 0; i < m; i += DOT_ROWS) {
-            const rows = Math.min(DOT_ROWS, m - i);
-            this.dot[rows](pa + i * ld + p0 * 4, ld, pb + j0 * ld + p0 * 4, ld, pc + i * ldc + j0 * 4, ldc, nc, kc, acc);
+      this.split(m, n, k, 4, (c0, cn, call) => {
+        for (let p0 = 0; p0 < k; p0 += DOT_KC) {
+          const kc = Math.min(DOT_KC, k - p0);
+          const acc = p0 > 0 || accumulate ? 1 : 0;
+          for (let j0 = c0; j0 < c0 + cn; j0 += nb) {
+            const nc = Math.min(nb, c0 + cn - j0);
+            for (let i = 0; i < m; i += DOT_ROWS) {
+              const rows = Math.min(DOT_ROWS, m - i);
+              call(FN.dot[rows], [pa + i * ld + p0 * 4, ld, pb + j0 * ld + p0 * 4, ld, pc + i * ldc + j0 * 4, ldc, nc, kc, acc]);
+            }
           }
         }
-      }
+      });
     });
   }
 
   matmulNN(a: Arr, b: Arr, c: Arr, m: number, n: number, k: number, accumulate: boolean): void {
-    this.run(a, b, c, m, n, k, accumulate, (pa, pb, pc) => this.gemmBlocked(pa, k * 4, 4, pb, pc, m, n, k, accumulate));
+    this.run(a, b, c, m, n, k, accumulate, (pa, pb, pc) =>
+      this.split(m, n, k, 8, (j0, nc, call) => this.gemmBlocked(pa, k * 4, 4, pb + j0 * 4, n * 4, pc + j0 * 4, n * 4, m, nc, k, accumulate, call)),
+    );
   }
 
   matmulTN(a: Arr, b: Arr, c: Arr, m: number, n: number, k: number, accumulate: boolean): void {
-    this.run(a, b, c, m, n, k, accumulate, (pa, pb, pc) => this.gemmBlocked(pa, 4, m * 4, pb, pc, m, n, k, accumulate));
+    this.run(a, b, c, m, n, k, accumulate, (pa, pb, pc) =>
+      this.split(m, n, k, 8, (j0, nc, call) => this.gemmBlocked(pa, 4, m * 4, pb + j0 * 4, n * 4, pc + j0 * 4, n * 4, m, nc, k, accumulate, call)),
+    );
   }
 
   dispose(): void {
     this.disposed = true;
+    this.helper?.dispose();
+    this.helper = null;
   }
 }
