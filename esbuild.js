@@ -27,6 +27,13 @@ const entries = [
   { entryPoints: ['src/extension/web.ts'], outfile: 'dist/web/extension.js', platform: 'browser', format: 'cjs', external: ['vscode'] },
   { entryPoints: ['src/worker/webWorker.ts'], outfile: 'dist/web/worker.js', platform: 'browser', format: 'iife' },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
+  // Host test suites (extensionTestsPath modules; scripts/host/run-*.mjs). Not packaged (.vscodeignore).
+  // Web: mocha's browser build and the `assert` polyfill bundled in; the polyfill needs a `process` stub.
+  { entryPoints: ['test/host/suite/index.web.ts'], outfile: 'dist/test/host/web/index.js', platform: 'browser', format: 'cjs', external: ['vscode'],
+    loader: { '.txt': 'text' }, inject: ['scripts/host/process-shim.js'], define: { ...common.define, global: 'globalThis' } },
+  // Node (code-server's host, desktop VS Code): mocha is required at run time from node_modules.
+  { entryPoints: ['test/host/suite/index.node.ts'], outfile: 'dist/test/host/node/index.js', platform: 'node', format: 'cjs', external: ['vscode', 'mocha'],
+    loader: { '.txt': 'text' } },
 ].filter((e) => fs.existsSync(path.join(__dirname, e.entryPoints[0])));
 
 async function main() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm test: the system packages, the bundle, the type check and every suite
-# (unit, CLI end to end, PyTorch oracle), ending with one summary line.
+# (unit, CLI end to end, PyTorch oracle, then the extension in real VS Code
+# extension hosts: web worker host and Node host), ending with one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,5 +11,9 @@ npx tsc -p . --noEmit
 mkdir -p test/artifacts
 rc=0
 npx vitest run --reporter=default --reporter=json --outputFile=test/artifacts/vitest.json || rc=$?
-node scripts/test-summary.mjs test/artifacts/vitest.json || rc=1
+# Host suites (scripts/host/): each writes test/artifacts/host-<host>.json; a stale one must not count.
+rm -f test/artifacts/host-web.json test/artifacts/host-node.json
+node scripts/host/run-web.mjs || rc=$?
+node scripts/host/run-node.mjs || rc=$?
+node scripts/test-summary.mjs test/artifacts/vitest.json test/artifacts/host-web.json test/artifacts/host-node.json || rc=1
 exit $rc

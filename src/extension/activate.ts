@@ -4,7 +4,8 @@ import { ModelFileError } from '../core/io/errors';
 import { CompletionProvider } from './completionProvider';
 import { HostModel, noModelMessage } from './hostModel';
 import { log } from './log';
-import { ModelStore, type ModelEntry } from './modelStore';
+import { registerPanel } from './panel';
+import { ModelStore, modelString, type ModelEntry } from './modelStore';
 import { StatusBar } from './statusBar';
 import { isTraining, stopTraining, trainCommand, type TrainArgs } from './trainCommand';
 import type { ThreadFactory } from './workerHost';
@@ -48,6 +49,7 @@ export function activateWith(context: vscode.ExtensionContext, startThread: Thre
   register('recurrentLab.trainGlob', (args?: TrainArgs) => train({ ...args, source: 'glob' }));
   register('recurrentLab.stop', () => stopTraining());
   register('recurrentLab.showLog', () => log().show());
+  registerPanel(context, host);
   register('recurrentLab.listModels', async (): Promise<Array<Omit<ModelEntry, 'bytes' | 'corpus'>>> => {
     const list = await store.list();
     return list.map(({ model, name, cell, layers, hidden, steps, valLoss }) => ({ model, name, cell, layers, hidden, steps, valLoss }));
@@ -74,7 +76,7 @@ export function activateWith(context: vscode.ExtensionContext, startThread: Thre
       void vscode.window.showErrorMessage(e instanceof ModelFileError ? e.message : String(e));
       return undefined;
     }
-    const path = uri.fsPath || uri.toString();
+    const path = modelString(uri);
     await store.setActive(path);
     host.forget();
     status.idle(path.split(/[\\/]/).pop());

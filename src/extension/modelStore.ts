@@ -17,6 +17,15 @@ export interface ModelEntry {
 const ACTIVE_KEY = 'recurrentLab.activeModel';
 
 /**
+ * How commands name a model file: a path for the `file` scheme, else the whole URI. (Not
+ * `fsPath`, which has a value for every scheme: in the web host, global storage is a
+ * `vscode-userdata:` URI whose fsPath `/User/...` names no file.) `resolve` reads both forms back.
+ */
+export function modelString(uri: vscode.Uri): string {
+  return uri.scheme === 'file' ? uri.fsPath : uri.toString();
+}
+
+/**
  * Models live in the extension's global storage as NAME.safetensors (with
  * NAME.optim.safetensors beside it for resuming). Files are written to a
  * temporary name and renamed, so a model is never left half-written. The
@@ -49,12 +58,12 @@ export class ModelStore {
     try {
       bytes = await vscode.workspace.fs.readFile(uri);
     } catch {
-      throw new ModelFileError('no such file', uri.fsPath || uri.toString());
+      throw new ModelFileError('no such file', modelString(uri));
     }
     try {
       return decodeModelFile(bytes);
     } catch (e) {
-      if (e instanceof ModelFileError) throw new ModelFileError(e.detail, uri.fsPath || uri.toString());
+      if (e instanceof ModelFileError) throw new ModelFileError(e.detail, modelString(uri));
       throw e;
     }
   }
@@ -74,7 +83,7 @@ export class ModelStore {
         const [c, stat] = await Promise.all([this.read(uri), vscode.workspace.fs.stat(uri)]);
         const t = c.training as { steps?: number; valLoss?: number | null; corpus?: { name?: string } };
         out.push({
-          model: uri.fsPath || uri.toString(),
+          model: modelString(uri),
           name: file.replace(/\.safetensors$/, ''),
           cell: c.config.cell,
           layers: c.config.layers,
@@ -101,7 +110,8 @@ export class ModelStore {
 
   /** Resolves a path, a file URI or a stored model's name to a URI. */
   resolve(model: string): vscode.Uri {
-    if (/^[a-z][a-z0-9+.-]+:\/\//i.test(model)) return vscode.Uri.parse(model);
+    // a URI (two or more scheme letters, so a Windows drive letter is still a path), e.g. vscode-userdata:/User/...
+    if (/^[a-z][a-z0-9+.-]+:/i.test(model)) return vscode.Uri.parse(model);
     if (model.includes('/') || model.includes('\\')) return vscode.Uri.file(model);
     return this.uri(model.replace(/\.safetensors$/, ''));
   }

@@ -11,7 +11,7 @@ interface WebWorker {
   postMessage(m: unknown): void;
   terminate(): void;
   onmessage: ((e: { data: unknown }) => void) | null;
-  onerror: ((e: { message?: string }) => void) | null;
+  onerror: ((e: { message?: string; preventDefault?(): void }) => void) | null;
 }
 declare const Worker: new (url: string) => WebWorker;
 declare const Blob: new (parts: unknown[], o: { type: string }) => unknown;
@@ -21,11 +21,23 @@ export function activate(context: vscode.ExtensionContext): void {
   const startThread: ThreadFactory = async (cb) => {
     const source = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'dist', 'web', 'worker.js'));
     const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    // The URL must stay valid until the worker is gone: the web extension host starts nested
+    // workers asynchronously (a bootstrap that importScripts() this URL), so revoking it right
+    // after `new Worker` made the worker fail to load.
     const worker = new Worker(url);
-    URL.revokeObjectURL(url);
     worker.onmessage = (e) => cb.message(e.data);
-    worker.onerror = (e) => cb.failed(e.message ?? 'worker error');
-    return { post: (m) => worker.postMessage(m), terminate: () => worker.terminate() };
+    worker.onerror = (e) => {
+      // handled here: without preventDefault the error also surfaces as an uncaught error in the host
+      e.preventDefault?.();
+      cb.failed(e.message ?? 'worker error');
+    };
+    return {
+      post: (m) => worker.postMessage(m),
+      terminate: () => {
+        worker.terminate();
+        URL.revokeObjectURL(url);
+      },
+    };
   };
   activateWith(context, startThread);
 }

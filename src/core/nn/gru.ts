@@ -1,6 +1,6 @@
 import type { Arr, Backend } from '../backend/backend';
 import type { Rng } from '../rng';
-import { allocAll, blocks, ShapeCache, type RecurrentLayer, type UnrolledLayer } from './layer';
+import { allocAll, blocks, reportStep, ShapeCache, type RecurrentLayer, type StepGradient, type UnrolledLayer } from './layer';
 import { gateSlice } from './lstm';
 import { addColumnSums, addRowVector, sigmoid, tanh } from './math';
 import { initUniform, makeParam, type Param } from './param';
@@ -96,17 +96,19 @@ export class GruLayer implements RecurrentLayer {
         const k = gateNames.indexOf(name);
         return k < 0 ? null : gateSlice(xz, T * B, H, 3, k);
       },
-      backward: (dOut: Arr, dX: Arr | null) => layer.backward(w, T, B, x, dOut, dX),
+      backward: (dOut: Arr, dX: Arr | null, onStep?: StepGradient) => layer.backward(w, T, B, x, dOut, dX, onStep),
     };
   }
 
-  private backward(w: ReturnType<GruLayer['workspace']>, T: number, B: number, x: Arr, dOut: Arr, dX: Arr | null): Arr {
+  private backward(w: ReturnType<GruLayer['workspace']>, T: number, B: number, x: Arr, dOut: Arr, dX: Arr | null, onStep?: StepGradient): Arr {
     const { backend: be, hidden: H, inputSize: I } = this;
     const G = 3 * H;
     const BH = B * H;
     const { dh, dzi, dzh } = w;
     dh.fill(0, 0, BH);
+    const tmp = onStep ? new Float64Array(BH) : null;
     for (let t = T - 1; t >= 0; t--) {
+      if (onStep) reportStep(onStep, t, dOut, dh, BH, tmp!);
       const xt = w.xzt[t];
       const ht = w.hzt[t];
       const hprev = w.ht[t];

@@ -34,8 +34,20 @@ export interface UnrolledLayer {
   /**
    * Backpropagates dOutput [T·B, H] (consumed: it may be overwritten), adds the
    * parameter gradients, writes dX [T·B, in] when given, and returns ∂loss/∂h0 [B,H].
+   * `onStep`, when given, sees the total ∂loss/∂h_t [B,H] of each output step, t = T−1 down to 0
+   * (a view valid only during the call): what the gradient-flow-through-time view measures.
    */
-  backward(dOutput: Arr, dX: Arr | null): Arr;
+  backward(dOutput: Arr, dX: Arr | null, onStep?: StepGradient): Arr;
+}
+
+/** Receives ∂loss/∂h_t [B,H] for output step t during backward. */
+export type StepGradient = (t: number, dh: Arr) => void;
+
+/** Calls onStep with dOut's block t plus the carried dh (∂loss/∂h_t in total); `tmp` is [B·H] scratch. */
+export function reportStep(onStep: StepGradient, t: number, dOut: Arr, dh: Arr, BH: number, tmp: Float64Array): void {
+  const s = t * BH;
+  for (let k = 0; k < BH; k++) tmp[k] = dOut[s + k] + dh[k];
+  onStep(t, tmp.subarray(0, BH));
 }
 
 /** Buffers reused across passes of one shape, so training allocates nothing per step. */

@@ -1,6 +1,6 @@
 import type { Arr, Backend } from '../backend/backend';
 import type { Rng } from '../rng';
-import { allocAll, blocks, ShapeCache, type RecurrentLayer, type UnrolledLayer } from './layer';
+import { allocAll, blocks, reportStep, ShapeCache, type RecurrentLayer, type StepGradient, type UnrolledLayer } from './layer';
 import { addColumnSums, addRowVector, tanh } from './math';
 import { initUniform, makeParam, type Param } from './param';
 
@@ -74,16 +74,18 @@ export class RnnLayer implements RecurrentLayer {
       cT: null,
       probeNames: ['h'],
       probe: (name: string) => (name === 'h' ? out.slice() : null),
-      backward: (dOut: Arr, dX: Arr | null) => layer.backward(w, T, B, x, dOut, dX),
+      backward: (dOut: Arr, dX: Arr | null, onStep?: StepGradient) => layer.backward(w, T, B, x, dOut, dX, onStep),
     };
   }
 
-  private backward(w: ReturnType<RnnLayer['workspace']>, T: number, B: number, x: Arr, dOut: Arr, dX: Arr | null): Arr {
+  private backward(w: ReturnType<RnnLayer['workspace']>, T: number, B: number, x: Arr, dOut: Arr, dX: Arr | null, onStep?: StepGradient): Arr {
     const { backend: be, hidden: H, inputSize: I } = this;
     const BH = B * H;
     const { dz, dh } = w;
     dh.fill(0, 0, BH);
+    const tmp = onStep ? new Float64Array(BH) : null;
     for (let t = T - 1; t >= 0; t--) {
+      if (onStep) reportStep(onStep, t, dOut, dh, BH, tmp!);
       const h = w.ht[t + 1];
       const dzt = w.dzt[t];
       const s = t * BH;
