@@ -4,6 +4,7 @@ import { ModelFileError } from '../core/io/errors';
 import { CompletionProvider } from './completionProvider';
 import { HostModel, noModelMessage } from './hostModel';
 import { log } from './log';
+import { registerModelCommands } from './modelCommands';
 import { registerPanel } from './panel';
 import { ModelStore, modelString, type ModelEntry } from './modelStore';
 import { StatusBar } from './statusBar';
@@ -48,6 +49,7 @@ export function activateWith(context: vscode.ExtensionContext, startThread: Thre
   register('recurrentLab.trainSelection', (args?: TrainArgs) => train({ ...args, source: 'selection' }));
   register('recurrentLab.trainGlob', (args?: TrainArgs) => train({ ...args, source: 'glob' }));
   register('recurrentLab.stop', () => stopTraining());
+  registerModelCommands(context, store, host, status, (args) => train(args as TrainArgs));
   register('recurrentLab.showLog', () => log().show());
   registerPanel(context, host);
   register('recurrentLab.listModels', async (): Promise<Array<Omit<ModelEntry, 'bytes' | 'corpus'>>> => {

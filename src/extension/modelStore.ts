@@ -100,6 +100,30 @@ export class ModelStore {
     return out.sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** Copies a model (and its optimizer state, if any) into the store under a name not yet taken. */
+  async importModel(source: vscode.Uri, name: string): Promise<vscode.Uri> {
+    await vscode.workspace.fs.createDirectory(this.dir);
+    let target = this.uri(name);
+    for (let i = 2; await exists(target); i++) target = this.uri(`${name}-${i}`);
+    await writeAtomic(target, await vscode.workspace.fs.readFile(source));
+    const opt = await Promise.resolve(vscode.workspace.fs.readFile(this.optimizerUri(source))).catch(() => undefined);
+    if (opt) await writeAtomic(this.optimizerUri(target), opt);
+    return target;
+  }
+
+  async rename(uri: vscode.Uri, name: string): Promise<vscode.Uri> {
+    const target = this.uri(name.replace(/\.safetensors$/, ''));
+    if (await exists(target)) throw new Error(vscode.l10n.t('A model named {0} already exists.', name));
+    await vscode.workspace.fs.rename(uri, target);
+    await vscode.workspace.fs.rename(this.optimizerUri(uri), this.optimizerUri(target)).then(undefined, () => undefined);
+    return target;
+  }
+
+  async remove(uri: vscode.Uri): Promise<void> {
+    await vscode.workspace.fs.delete(uri);
+    await vscode.workspace.fs.delete(this.optimizerUri(uri)).then(undefined, () => undefined);
+  }
+
   get active(): string | undefined {
     return this.context.workspaceState.get<string>(ACTIVE_KEY);
   }
@@ -114,6 +138,15 @@ export class ModelStore {
     if (/^[a-z][a-z0-9+.-]+:/i.test(model)) return vscode.Uri.parse(model);
     if (model.includes('/') || model.includes('\\')) return vscode.Uri.file(model);
     return this.uri(model.replace(/\.safetensors$/, ''));
+  }
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -27,6 +27,10 @@ export interface TrainArgs {
   seed?: number;
   backend?: BackendChoice;
   name?: string;
+  /** Continue training this model (path or stored name) instead of starting a new one. */
+  resume?: string;
+  /** Test hook: the training thread dies when it reaches this step. */
+  dieAtStep?: number;
 }
 
 export interface TrainCommandResult {
@@ -103,13 +107,24 @@ async function gatherText(args: TrainArgs): Promise<{ text: string; name: string
   return { text: text.replace(/\r\n/g, '\n'), name, files };
 }
 
-async function choosePreset(args: TrainArgs): Promise<PresetName | undefined> {
+type PresetChoice = PresetName | 'custom';
+
+/** A preset's values: the built-in ones, with the user's overrides from the recurrentLab.train.presets setting. */
+function presetValues(p: PresetChoice): Record<string, unknown> {
+  const overrides = vscode.workspace.getConfiguration('recurrentLab').get<Record<string, Record<string, unknown>>>('train.presets', {});
+  if (p === 'custom') return { ...PRESETS.small, ...vscode.workspace.getConfiguration('recurrentLab').get<Record<string, unknown>>('train.custom', {}) };
+  return { ...PRESETS[p], ...(overrides[p] ?? {}) };
+}
+
+async function choosePreset(args: TrainArgs): Promise<PresetChoice | undefined> {
   if (args.preset) return args.preset;
-  if (SETTING_FIELDS.some((k) => args[k] !== undefined)) return vscode.workspace.getConfiguration('recurrentLab').get<PresetName>('train.preset', 'small');
-  const items: Array<vscode.QuickPickItem & { preset: PresetName }> = (['tiny', 'small', 'medium'] as const).map((p) => ({
+  if (args.resume || SETTING_FIELDS.some((k) => args[k] !== undefined)) return vscode.workspace.getConfiguration('recurrentLab').get<PresetChoice>('train.preset', 'small');
+  const describe = (v: Record<string, unknown>) => `${v.cell} ${v.layers}×${v.hidden}, ${v.steps ?? '-'} ${vscode.l10n.t('steps')}`;
+  const items: Array<vscode.QuickPickItem & { preset: PresetChoice }> = (['tiny', 'small', 'medium', 'custom'] as const).map((p) => ({
     preset: p,
-    label: p,
-    description: `${PRESETS[p].cell} ${PRESETS[p].layers}×${PRESETS[p].hidden}, ${PRESETS[p].steps} ${vscode.l10n.t('steps')}`,
+    label: p === 'custom' ? vscode.l10n.t('custom') : p,
+    description: describe(presetValues(p)),
+    detail: p === 'custom' ? vscode.l10n.t('From the setting recurrentLab.train.custom') : undefined,
   }));
   const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Recurrent Lab: model size') });
   return pick?.preset;
@@ -136,14 +151,29 @@ export async function trainCommand(args: TrainArgs | undefined, store: ModelStor
     }
     throw e;
   }
+  let resume: { model: Uint8Array; optimizer?: Uint8Array } | undefined;
+  let resumeInfo = '';
+  if (args.resume) {
+    const uri = store.resolve(args.resume);
+    try {
+      const contents = await store.read(uri);
+      resume = { model: await vscode.workspace.fs.readFile(uri) };
+      resume.optimizer = await Promise.resolve(vscode.workspace.fs.readFile(store.optimizerUri(uri))).catch(() => undefined);
+      resumeInfo = ` resuming ${args.resume} (${contents.config.cell} ${contents.config.layers}×${contents.config.hidden}, ${String(contents.training.steps ?? 0)} steps)`;
+    } catch (e) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Cannot resume: {0}', e instanceof Error ? e.message : String(e)));
+      return undefined;
+    }
+  }
   const preset = await choosePreset(args);
   if (!preset) return undefined;
-  const settings: Record<string, unknown> = { ...PRESETS[preset] };
+  const settings: Record<string, unknown> = presetValues(preset);
   for (const k of SETTING_FIELDS) if (args[k] !== undefined) settings[k] = args[k];
   if (args.time !== undefined && args.steps === undefined) delete settings.steps;
   const backend = args.backend ?? vscode.workspace.getConfiguration('recurrentLab').get<BackendChoice>('backend', 'auto');
-  const name = args.name ?? modelName(source.name, String(settings.cell ?? 'lstm'));
-  log().info(`train "${name}" on ${source.files.join(', ')} (${source.text.length} chars), preset ${preset}, settings ${JSON.stringify(settings)}, backend ${backend}`);
+  const resumedName = args.resume ? store.resolve(args.resume).path.split('/').pop()!.replace(/\.safetensors$/, '') : undefined;
+  const name = args.name ?? resumedName ?? modelName(source.name, String(settings.cell ?? 'lstm'));
+  log().info(`train "${name}" on ${source.files.join(', ')} (${source.text.length} chars), preset ${preset}, settings ${JSON.stringify(settings)}, backend ${backend}${resumeInfo}`);
 
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Training {0}', name), cancellable: true },
@@ -244,7 +274,7 @@ export async function trainCommand(args: TrainArgs | undefined, store: ModelStor
           (t) => {
             thread = t;
             if (finished) return t.terminate();
-            t.post({ type: 'train', text: source.text, settings, backend, source: { name: source.name, files: source.files } });
+            t.post({ type: 'train', text: source.text, settings, backend, source: { name: source.name, files: source.files }, resume, dieAtStep: args.dieAtStep });
             if (stopRequested || cancelled) t.post({ type: 'stop' });
           },
           (e) => {

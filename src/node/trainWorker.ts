@@ -6,5 +6,8 @@ import { useNodeThreads } from './threads';
 if (!parentPort) throw new Error('trainWorker must run as a worker thread');
 const port = parentPort;
 useNodeThreads();
-const session = new TrainSession((m) => port.postMessage(m));
+const session = new TrainSession(
+  (m) => port.postMessage(m),
+  () => process.exit(70),
+);
 port.on('message', (m) => session.receive(m));

@@ -2,7 +2,7 @@ import type { BackendChoice } from '../core/backend/backend';
 import type { BackendReport } from '../core/backend/select';
 import type { TrainEvent } from '../core/train/events';
 import type { TrainResult } from '../core/train/trainer';
-import { fieldProblem, isBytes, isObject, isString } from './validate';
+import { fieldProblem, isBytes, isNumber, isObject, isString } from './validate';
 
 /** Host -> training worker. */
 export type ToWorker =
@@ -16,6 +16,8 @@ export type ToWorker =
       resume?: { model: Uint8Array; optimizer?: Uint8Array };
       /** Metadata recorded in the model file. */
       source: { name: string; files: string[] };
+      /** Fault injection for tests: the thread dies (as if killed) when this step is reached. */
+      dieAtStep?: number;
     }
   | { type: 'stop' };
 
@@ -30,7 +32,7 @@ export function parseToWorker(m: unknown): { ok: ToWorker } | { error: string } 
   if (!isObject(m)) return { error: 'message is not an object' };
   if (m.type === 'stop') return { ok: { type: 'stop' } };
   if (m.type === 'train') {
-    const p = fieldProblem(m, { text: isString, settings: isObject, backend: isString, source: isObject, resume: [isObject, 'optional'] });
+    const p = fieldProblem(m, { text: isString, settings: isObject, backend: isString, source: isObject, resume: [isObject, 'optional'], dieAtStep: [isNumber, 'optional'] });
     if (p) return { error: `train: ${p}` };
     if (m.resume !== undefined) {
       const r = m.resume as Record<string, unknown>;

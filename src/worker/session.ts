@@ -17,7 +17,13 @@ export class TrainSession {
   private stopped = false;
   private running = false;
 
-  constructor(private readonly post: (m: FromWorker) => void) {}
+  /** `die` ends the thread abruptly (for the fault-injection hook): process.exit in Node, close() in a browser. */
+  constructor(
+    private readonly post: (m: FromWorker) => void,
+    private readonly die: () => void = () => {
+      throw new Error('worker died');
+    },
+  ) {}
 
   receive(raw: unknown): void {
     const parsed = parseToWorker(raw);
@@ -54,7 +60,14 @@ export class TrainSession {
       this.post({ type: 'backend', report });
       const trainer = new Trainer(backend, m.text, settings, resume);
       const started = new Date().toISOString();
-      const result = await trainer.run((event) => this.post({ type: 'event', event }), () => this.stopped, report.chosen);
+      const result = await trainer.run(
+        (event) => {
+          if (event.event === 'step' && m.dieAtStep !== undefined && event.step >= m.dieAtStep) this.die();
+          this.post({ type: 'event', event });
+        },
+        () => this.stopped,
+        report.chosen,
+      );
       const training = {
         steps: result.steps,
         corpus: { digest: `sha256:${sha256Hex(m.text)}`, length: m.text.length, name: m.source.name, files: m.source.files },

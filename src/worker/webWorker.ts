@@ -29,5 +29,13 @@ if (typeof SharedArrayBuffer === 'function' && g.Worker && g.Blob && g.URL) {
     },
   });
 }
-const session = new TrainSession((m) => scope.postMessage(m));
+const session = new TrainSession(
+  (m) => scope.postMessage(m),
+  () => {
+    // An uncaught error is how a Web Worker dies visibly: the host gets an error event and ends it.
+    setTimeout(() => {
+      throw new Error('training worker died (fault injection)');
+    }, 0);
+  },
+);
 scope.onmessage = (e) => session.receive(e.data);

@@ -4,4 +4,5 @@ import { host, type HostInfo } from './hostInfo';
 export function registerSuites(info: HostInfo): void {
   Object.assign(host, info);
   require('./commands.test');
+  require('./manage.test');
 }
