@@ -17,8 +17,9 @@ const common = {
   target: 'es2022',
 };
 
-// gpu.js stays a runtime dependency on Node: it loads optional native modules ('gl', 'webgpu') by require.
-const nodeExternal = ['vscode', 'gpu.js'];
+// gpu.js is bundled; its optional native modules ('gl' for headless GL, the 'webgpu' Dawn binding) stay
+// outside and are loaded only where they are installed, so the extension ships without node_modules.
+const nodeExternal = ['vscode', 'gl', 'webgpu'];
 
 const entries = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', external: nodeExternal },
