@@ -1,6 +1,6 @@
 import type { BackendName } from '../../core/backend/backend';
 import { createBackend } from '../../core/backend/select';
-import { benchComplete, benchTrain, CHARLSTM } from '../../core/train/benchmark';
+import { benchComplete, benchTrain, benchTyping, CHARLSTM } from '../../core/train/benchmark';
 import type { CellType } from '../../core/nn/config';
 import { parseArgs, UsageError, type CommandSpec } from '../args';
 import { Output } from '../io';
@@ -54,6 +54,14 @@ export async function bench(argv: string[]): Promise<number> {
       const c = benchComplete(backend, cell, 256, 32, quick ? 3 : 30);
       out.event({ backend: name, cell, hidden: 256, task: 'complete', chars: 32, medianMs: c.medianMs, p95Ms: c.p95Ms });
       out.text(`${name.padEnd(10)} complete 32 chars after a 32-char prefix, H=256: median ${c.medianMs.toFixed(2)} ms, p95 ${c.p95Ms.toFixed(2)} ms`);
+      // The editor completes on the cpu backend; the slower backends would take minutes here.
+      if (!quick && (name === 'cpu' || explicit)) {
+        for (const cached of [true, false]) {
+          const k = benchTyping(backend, cell, 256, cached);
+          out.event({ backend: name, cell, hidden: 256, task: 'typing', cache: cached, chars: 32, keystrokes: k.keystrokes, medianMs: k.medianMs, p95Ms: k.p95Ms });
+          out.text(`${name.padEnd(10)} typing, a 32-char suggestion per keystroke (${cached ? 'with' : 'without'} the state cache), H=256: median ${k.medianMs.toFixed(2)} ms, p95 ${k.p95Ms.toFixed(2)} ms`);
+        }
+      }
     } finally {
       backend.dispose();
     }

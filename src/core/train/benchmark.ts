@@ -1,5 +1,6 @@
 import type { Backend } from '../backend/backend';
 import { complete } from '../generate/complete';
+import { PrefixCompleter } from '../generate/prefixCache';
 import { VocabTokenizer } from '../data/tokenizer';
 import type { CellType } from '../nn/config';
 import { RecurrentLM } from '../nn/model';
@@ -73,4 +74,30 @@ export function benchComplete(backend: Backend, cell: CellType, hidden: number, 
   times.sort((a, b) => a - b);
   const q = (p: number) => times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)];
   return { medianMs: q(0.5), p95Ms: q(0.95) };
+}
+
+/**
+ * Latency of the editor's case: a person types a line character by character
+ * and each keystroke asks for a 32-token suggestion. With the state cache a
+ * keystroke costs the new character plus the suggestion; without it the whole
+ * prefix (up to `context` characters) is read again every time.
+ */
+export function benchTyping(backend: Backend, cell: CellType, hidden: number, cached: boolean, context = 256): { medianMs: number; p95Ms: number; keystrokes: number } {
+  const tokenizer = charVocab(96);
+  const model = new RecurrentLM(backend, { cell, layers: 1, hidden, embed: 64, dropout: 0, tokenizer: 'char' }, 96);
+  model.init(3);
+  const text = 'Shall I compare thee to a summer day? Thou art more lovely and more temperate: rough winds do shake the darling buds of May, and summer lease hath all too short a date; sometime too hot the eye of heaven shines.';
+  const options = { max: 32, minConfidence: 0, stopAtNewline: false };
+  const pc = new PrefixCompleter(model, tokenizer);
+  const times: number[] = [];
+  for (let i = 1; i <= text.length; i++) {
+    const prefix = text.slice(Math.max(0, i - context), i);
+    const t0 = now();
+    if (cached) pc.complete(prefix, options);
+    else complete(model, tokenizer, prefix, options);
+    if (i > 5) times.push(now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const q = (p: number) => times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)];
+  return { medianMs: q(0.5), p95Ms: q(0.95), keystrokes: times.length };
 }
