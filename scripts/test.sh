@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 bash scripts/system-deps.sh
 node esbuild.js
 npx tsc -p . --noEmit
+npx tsc -p tsconfig.dom.json --noEmit
 mkdir -p test/artifacts
 rc=0
 npx vitest run --reporter=default --reporter=json --outputFile=test/artifacts/vitest.json || rc=$?

@@ -44,8 +44,7 @@ function legend(cm: ColorMap): HTMLElement {
     g.fillStyle = cm.css(cm.lo + ((cm.hi - cm.lo) * x) / 159);
     g.fillRect(x, 0, 1, 10);
   }
-  const mid = cm.kind === 'diverging' ? h('span', { text: '0' }) : null;
-  return h('div', { class: 'legend', role: 'img', 'aria-label': t('Colour scale from {0} to {1}', fmt(cm.lo, 2), fmt(cm.hi, 2)) }, h('span', { text: fmt(cm.lo, 2) }), c, mid, h('span', { text: fmt(cm.hi, 2) }));
+  return h('div', { class: 'legend', role: 'img', 'aria-label': t('Colour scale from {0} to {1}', fmt(cm.lo, 2), fmt(cm.hi, 2)) }, h('span', { text: fmt(cm.lo, 2) }), c, h('span', { text: fmt(cm.hi, 2) }));
 }
 
 const LEFT = 40; // unit labels

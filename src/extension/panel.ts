@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { parseFromPanel, type FromPanel, type ToPanel } from '../protocol/panel';
-import { PANEL_STRINGS } from '../protocol/panelStrings';
 import { HostModel, noModelMessage } from './hostModel';
 import { log } from './log';
 import { gradientFlowMessage, modelInfo, probeMessage, sampleMessage, unrollMessage } from './panelData';
 import { makeNonce, panelHtml } from './panelHtml';
 import { RunHistory } from './panelRuns';
+import { panelStrings } from './panelStrings';
 import { runEvents } from './runEvents';
 
 const VIEW_TYPE = 'recurrentLab.panel';
@@ -144,9 +144,7 @@ class InspectionPanel {
   private async handle(m: FromPanel): Promise<void> {
     switch (m.type) {
       case 'ready': {
-        const strings: Record<string, string> = {};
-        for (const s of PANEL_STRINGS) strings[s] = vscode.l10n.t(s);
-        this.post({ type: 'init', lang: vscode.env.language, strings });
+        this.post({ type: 'init', lang: vscode.env.language, strings: panelStrings() });
         for (const r of this.history.replay()) this.post(r);
         await this.sendModel();
         return;

@@ -75,6 +75,19 @@ suite(`Recurrent Lab model management (${host.kind} host)`, () => {
     assert.deepStrictEqual(await names(), before);
   });
 
+  test('gpu.js WebGL2 trains in the web host (OffscreenCanvas in the worker); the Node host refuses it cleanly', async function () {
+    this.timeout(180_000);
+    await openUntitled(TEXT);
+    const r = await within(train({ ...TINY, steps: 3, hidden: 16, name: `webgl2-${host.kind}`, backend: 'webgl2' }), 170_000, 'train');
+    if (host.kind === 'web') {
+      assert.ok(r, 'training on webgl2 failed in the web host');
+      assert.strictEqual(r.backend, 'webgl2');
+      assert.ok(Number.isFinite(r.loss));
+    } else {
+      assert.strictEqual(r, undefined, 'the Node host has no WebGL2, so the run must be refused');
+    }
+  });
+
   test('select backend and toggle completions return the new state', async () => {
     assert.deepStrictEqual(await exec('recurrentLab.selectBackend', { backend: 'reference' }), { backend: 'reference' });
     assert.strictEqual(vscode.workspace.getConfiguration('recurrentLab').get('backend'), 'reference');
