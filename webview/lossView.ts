@@ -95,6 +95,13 @@ export class LossView implements View {
   readonly id = 'loss' as const;
   readonly root = h('section', { class: 'view loss-view' });
   private readonly runs = new Map<string, Run>();
+
+  /** Points held for plotting, over every run (train and validation). */
+  pointCount(): number {
+    let n = 0;
+    for (const r of this.runs.values()) n += r.train.step.n + r.val.step.n;
+    return n;
+  }
   private readonly runList = h('ul', { class: 'run-list', 'aria-label': t('Runs') });
   private readonly chartBox = h('div', { class: 'chart-box', tabindex: 0, role: 'img' });
   private readonly empty = h('p', { class: 'empty' }, icon('graph-line'), ' ', t('No training runs yet. Start one with "Recurrent Lab: Train on Current Document"; its loss appears here live.'));

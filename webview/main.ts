@@ -76,6 +76,12 @@ function showTab(id: TabId, focus = false): void {
     if (on && focus) b.focus();
   }
   views.find((v) => v.id === id)?.onShow?.();
+  needProbe();
+}
+
+/** The views drawn from a probe read the editor's text as soon as they are shown and a model exists. */
+function needProbe(): void {
+  if (probe && !probe.msg && !probe.busy && ctx.model && (ctx.state.tab === 'states' || ctx.state.tab === 'text' || ctx.state.tab === 'gates')) probe.request();
 }
 
 function build(): void {
@@ -129,6 +135,7 @@ function dispatch(m: ToPanel): void {
       ctx.model = m.model;
       renderModel();
       if (changed) for (const v of views) v.onModel?.();
+      needProbe();
       return;
     }
     case 'error':
@@ -137,9 +144,16 @@ function dispatch(m: ToPanel): void {
     case 'exported':
       ctx.status(t('Saved {0}', m.path));
       return;
+    case 'showTab':
+      showTab(m.tab);
+      return;
   }
   probe?.onMessage(m);
   for (const v of views) v.onMessage?.(m);
+  if (m.type === 'metrics') {
+    const loss = views.find((v): v is LossView => v instanceof LossView);
+    if (loss) ctx.post({ type: 'drawn', view: 'loss', count: loss.pointCount() });
+  }
 }
 
 window.addEventListener('message', (e: MessageEvent) => {

@@ -52,6 +52,11 @@ export class ProbeStore {
   msg: ProbeMsg | null = null;
   private grids = new Map<string, Grid>();
   private pending = -1;
+
+  /** A reply is on its way. */
+  get busy(): boolean {
+    return this.pending !== -1;
+  }
   private readonly listeners: Array<() => void> = [];
   /** The toolbar (one element, moved into whichever probe view is shown). */
   readonly bar: HTMLElement;

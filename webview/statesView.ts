@@ -157,6 +157,7 @@ export class StatesView implements View {
         img.data[o + 3] = 255;
       }
     }
+    this.ctx.post({ type: 'drawn', view: 'states', count: g.steps * g.H });
     const off = document.createElement('canvas');
     off.width = g.steps;
     off.height = g.H;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { parseFromPanel, type FromPanel, type ToPanel } from '../protocol/panel';
+import { PANEL_TABS, parseFromPanel, type FromPanel, type PanelTab, type ToPanel } from '../protocol/panel';
 import { HostModel, noModelMessage } from './hostModel';
 import { log } from './log';
 import { gradientFlowMessage, modelInfo, probeMessage, sampleMessage, unrollMessage } from './panelData';
@@ -41,10 +41,19 @@ export function registerPanel(context: vscode.ExtensionContext, host: HostModel)
         for (const m of history.pending()) panel?.post(m);
       }, 200);
     }),
-    vscode.commands.registerCommand('recurrentLab.showPanel', () => {
+    vscode.commands.registerCommand('recurrentLab.showPanel', (args?: { tab?: PanelTab }) => {
       if (panel) panel.reveal();
       else open(vscode.window.createWebviewPanel(VIEW_TYPE, vscode.l10n.t('Recurrent Lab'), vscode.ViewColumn.Beside, InspectionPanel.options(context)));
+      if (args?.tab && PANEL_TABS.includes(args.tab)) panel?.post({ type: 'showTab', tab: args.tab });
     }),
+    // What the panel has drawn, for tests and diagnostics (not in the command palette).
+    vscode.commands.registerCommand('recurrentLab.panelStatus', () => ({
+      open: !!panel,
+      visible: panel?.visible ?? false,
+      drawn: { ...(panel?.drawn ?? {}) },
+      received: { ...(panel?.received ?? {}) },
+      lastError: panel?.lastError ?? null,
+    })),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(p: vscode.WebviewPanel) {
         p.webview.options = InspectionPanel.options(context);
@@ -65,6 +74,11 @@ class InspectionPanel {
   }
 
   private readonly disposables: vscode.Disposable[] = [];
+  /** The latest counts the views reported (loss points, heatmap cells). */
+  readonly drawn: Partial<Record<'loss' | 'states', number>> = {};
+  /** Requests received from the panel by type, and the last one that failed: for diagnostics. */
+  readonly received: Record<string, number> = {};
+  lastError: string | null = null;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -94,6 +108,10 @@ class InspectionPanel {
     this.panel.reveal(undefined, false);
   }
 
+  get visible(): boolean {
+    return this.panel.visible;
+  }
+
   post(m: ToPanel): void {
     void this.panel.webview.postMessage(m);
   }
@@ -115,10 +133,12 @@ class InspectionPanel {
       return;
     }
     const m = parsed.ok;
+    this.received[m.type] = (this.received[m.type] ?? 0) + 1;
     try {
       await this.handle(m);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
+      this.lastError = `${m.type}: ${message}`;
       log().error(`panel: ${m.type} failed: ${message}`);
       this.post({ type: 'error', id: 'id' in m ? m.id : undefined, message });
     }
@@ -193,6 +213,9 @@ class InspectionPanel {
       }
       case 'log':
         log()[m.level](`panel: ${m.message}`);
+        return;
+      case 'drawn':
+        this.drawn[m.view] = m.count;
         return;
     }
   }

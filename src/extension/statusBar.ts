@@ -10,7 +10,7 @@ export class StatusBar implements vscode.Disposable {
     this.completionItem.command = 'recurrentLab.toggleCompletions';
     this.item = vscode.window.createStatusBarItem('recurrentLab.status', vscode.StatusBarAlignment.Left, 10);
     this.item.name = 'Recurrent Lab';
-    this.item.command = 'recurrentLab.showLog';
+    this.item.command = 'recurrentLab.showPanel';
     this.idle(undefined);
     this.item.show();
   }

@@ -73,7 +73,12 @@ export type ToPanel =
   | { type: 'sample'; id: number; prompt: string; steps: SampleStep[] }
   | { type: 'unrolled'; id: number; context: string; steps: UnrolledStep[] }
   | { type: 'error'; id?: number; message: string }
-  | { type: 'exported'; path: string };
+  | { type: 'exported'; path: string }
+  /** Brings a view to the front (recurrentLab.showPanel { tab }). */
+  | { type: 'showTab'; tab: PanelTab };
+
+export type PanelTab = 'loss' | 'states' | 'text' | 'gates' | 'gradient' | 'unrolled' | 'sample';
+export const PANEL_TABS: readonly PanelTab[] = ['loss', 'states', 'text', 'gates', 'gradient', 'unrolled', 'sample'];
 
 /** Panel -> host. */
 export type FromPanel =
@@ -85,7 +90,9 @@ export type FromPanel =
   | { type: 'unroll'; id: number; prompt: string; steps: number }
   | { type: 'insert'; text: string }
   | { type: 'export'; kind: 'csv' | 'png'; name: string; data: string }
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  /** What a view has drawn (loss: points plotted; states: heatmap cells), so the host can report the panel's state. */
+  | { type: 'drawn'; view: 'loss' | 'states'; count: number };
 
 export type Parsed<T> = { ok: T } | { error: string };
 
@@ -161,6 +168,8 @@ function problemToPanel(m: Record<string, unknown>): string | null {
       return check(m, { id: (x) => isInt(x, 0), message: isString }, ['id']);
     case 'exported':
       return check(m, { path: isString });
+    case 'showTab':
+      return PANEL_TABS.includes(m.tab as PanelTab) ? null : 'showTab: unknown tab';
     default:
       return `unknown message type ${JSON.stringify(m.type)}`;
   }
@@ -193,6 +202,8 @@ function problemFromPanel(m: Record<string, unknown>): string | null {
       return check(m, { kind: (x) => x === 'csv' || x === 'png', name: (x) => isString(x) && /^[\w .()-]{1,100}$/.test(x), data: (x) => isString(x) && x.length <= 64_000_000 });
     case 'log':
       return check(m, { level: (x) => x === 'info' || x === 'warn' || x === 'error', message: (x) => isString(x) && x.length <= 10_000 });
+    case 'drawn':
+      return check(m, { view: (x) => x === 'loss' || x === 'states', count: (x) => isInt(x, 0) });
     default:
       return `unknown message type ${JSON.stringify(m.type)}`;
   }

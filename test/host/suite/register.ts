@@ -5,4 +5,5 @@ export function registerSuites(info: HostInfo): void {
   Object.assign(host, info);
   require('./commands.test');
   require('./manage.test');
+  require('./panel.test');
 }
