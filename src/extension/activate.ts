@@ -51,7 +51,7 @@ export function activateWith(context: vscode.ExtensionContext, startThread: Thre
   register('recurrentLab.stop', () => stopTraining());
   registerModelCommands(context, store, host, status, (args) => train(args as TrainArgs));
   register('recurrentLab.showLog', () => log().show());
-  registerPanel(context, host);
+  registerPanel(context, host, store, startThread);
   register('recurrentLab.listModels', async (): Promise<Array<Omit<ModelEntry, 'bytes' | 'corpus'>>> => {
     const list = await store.list();
     return list.map(({ model, name, cell, layers, hidden, steps, valLoss }) => ({ model, name, cell, layers, hidden, steps, valLoss }));

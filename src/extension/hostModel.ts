@@ -32,8 +32,12 @@ export class HostModel {
     return { ...this.loaded, name: active.split(/[\\/]/).pop()!.replace(/\.safetensors$/, '') };
   }
 
+  /** Bumped whenever the active model may have changed on disk or been switched. */
+  generation = 0;
+
   forget(): void {
     this.loaded = undefined;
+    this.generation++;
   }
 }
 

@@ -1,8 +1,12 @@
 import * as vscode from 'vscode';
 import { PANEL_TABS, parseFromPanel, type FromPanel, type PanelTab, type ToPanel } from '../protocol/panel';
+import type { InspectRequest } from '../protocol/worker';
 import { HostModel, noModelMessage } from './hostModel';
 import { log } from './log';
-import { gradientFlowMessage, modelInfo, probeMessage, sampleMessage, unrollMessage } from './panelData';
+import { modelInfo } from '../worker/panelData';
+import { Inspector } from './inspector';
+import type { ModelStore } from './modelStore';
+import type { ThreadFactory } from './workerHost';
 import { makeNonce, panelHtml } from './panelHtml';
 import { RunHistory } from './panelRuns';
 import { panelStrings } from './panelStrings';
@@ -16,12 +20,14 @@ const VIEW_TYPE = 'recurrentLab.panel';
  * Restored after a window reload by a WebviewPanelSerializer (the webview
  * keeps its own settings with setState).
  */
-export function registerPanel(context: vscode.ExtensionContext, host: HostModel): void {
+export function registerPanel(context: vscode.ExtensionContext, host: HostModel, store: ModelStore, startThread: ThreadFactory): void {
   const history = new RunHistory();
+  const inspector = new Inspector(startThread);
+  context.subscriptions.push(inspector);
   let panel: InspectionPanel | undefined;
   let lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
   const open = (p: vscode.WebviewPanel) => {
-    panel = new InspectionPanel(context, p, host, history, () => lastEditor);
+    panel = new InspectionPanel(context, p, host, history, () => lastEditor, inspector, store);
     p.onDidDispose(() => (panel = undefined));
   };
   let flush: ReturnType<typeof setTimeout> | undefined;
@@ -86,6 +92,8 @@ class InspectionPanel {
     private readonly host: HostModel,
     private readonly history: RunHistory,
     private readonly editor: () => vscode.TextEditor | undefined,
+    private readonly inspector: Inspector,
+    private readonly store: ModelStore,
   ) {
     const w = panel.webview;
     const uri = (...p: string[]) => w.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, ...p)).toString();
@@ -150,6 +158,13 @@ class InspectionPanel {
     return m;
   }
 
+  /** Runs a computation on the active model in the inspection worker. */
+  private async compute(request: InspectRequest): Promise<ToPanel> {
+    await this.model();
+    const active = this.store.active!;
+    return this.inspector.run(`${active}#${this.host.generation}`, this.store.resolve(active), request);
+  }
+
   /** The text a probe or gradient measurement reads: the editor's selection, else its visible lines. */
   private editorText(maxChars: number): { text: string; source: string } {
     const ed = this.editor();
@@ -173,26 +188,22 @@ class InspectionPanel {
         const { model, tokenizer, name } = await this.model();
         const src = m.text !== undefined ? { text: m.text, source: vscode.l10n.t('text typed in the panel') } : this.editorText(m.maxSteps * 64);
         if (!src.text) throw new Error(vscode.l10n.t('There is no text to read: select some text or scroll to it.'));
-        this.post(probeMessage(m.id, model, tokenizer, src.text, src.source, m.maxSteps));
+        this.post(await this.compute({ kind: 'probe', reqId: m.id, text: src.text, source: src.source, maxSteps: m.maxSteps }));
         this.post({ type: 'model', model: modelInfo(name, model, tokenizer) });
         return;
       }
       case 'gradientFlow': {
-        const { model, tokenizer, name } = await this.model();
+        const { name } = await this.model();
         const { text } = this.editorText(200_000);
-        this.post(gradientFlowMessage(m.id, model, tokenizer, name, text, m.maxK, m.compare, { fresh: vscode.l10n.t('fresh {0}'), layer: vscode.l10n.t('layer {0}') }));
+        this.post(await this.compute({ kind: 'gradientFlow', reqId: m.id, text, name, maxK: m.maxK, compare: m.compare, labels: { fresh: vscode.l10n.t('fresh {0}'), layer: vscode.l10n.t('layer {0}') } }));
         return;
       }
-      case 'sample': {
-        const { model, tokenizer } = await this.model();
-        this.post(sampleMessage(model, tokenizer, m));
+      case 'sample':
+        this.post(await this.compute({ kind: 'sample', req: m }));
         return;
-      }
-      case 'unroll': {
-        const { model, tokenizer } = await this.model();
-        this.post(unrollMessage(model, tokenizer, m));
+      case 'unroll':
+        this.post(await this.compute({ kind: 'unroll', req: m }));
         return;
-      }
       case 'insert': {
         const ed = this.editor();
         if (!ed || ed.document.isClosed) throw new Error(vscode.l10n.t('Open a document to insert the sample into.'));

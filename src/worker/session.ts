@@ -6,7 +6,12 @@ import { ModelFileError } from '../core/io/errors';
 import { sha256Hex } from '../core/io/sha256';
 import { resolveSettings } from '../core/train/settings';
 import { Trainer, TrainError, type ResumeFrom } from '../core/train/trainer';
-import { parseToWorker, type FromWorker, type ToWorker } from '../protocol/worker';
+import { parseToWorker, type FromWorker, type InspectMessage, type ToWorker } from '../protocol/worker';
+import type { Backend } from '../core/backend/backend';
+import type { VocabTokenizer } from '../core/data/tokenizer';
+import { loadModel } from '../core/io/modelContents';
+import type { RecurrentLM } from '../core/nn/model';
+import { gradientFlowMessage, probeMessage, sampleMessage, unrollMessage } from './panelData';
 
 /**
  * The training worker's whole job, independent of the thread API: take one
@@ -33,9 +38,39 @@ export class TrainSession {
       return;
     }
     const m = parsed.ok;
-    if (m.type === 'stop') this.stopped = true;
+    if (m.type === 'inspect') this.inspect(m);
+    else if (m.type === 'stop') this.stopped = true;
     else if (this.running) this.post({ type: 'error', kind: 'internal', message: 'worker: a run is already in progress' });
     else void this.train(m);
+  }
+
+  private inspected: { key: string; model: RecurrentLM; tokenizer: VocabTokenizer; backend: Backend } | null = null;
+
+  /** Answers the inspection panel from a model the host sends once per key. */
+  private inspect(m: InspectMessage): void {
+    void (async () => {
+      try {
+        if (this.inspected?.key !== m.modelKey) {
+          if (!m.model) return this.post({ type: 'needModel', id: m.id });
+          this.inspected?.backend.dispose();
+          const { backend } = await createBackend('cpu').catch(() => createBackend('reference'));
+          this.inspected = { key: m.modelKey, backend, ...loadModel(decodeModelFile(m.model), backend) };
+        }
+        const { model, tokenizer } = this.inspected;
+        const r = m.request;
+        const message =
+          r.kind === 'probe'
+            ? probeMessage(r.reqId, model, tokenizer, r.text, r.source, r.maxSteps)
+            : r.kind === 'gradientFlow'
+              ? gradientFlowMessage(r.reqId, model, tokenizer, r.name, r.text, r.maxK, r.compare, r.labels)
+              : r.kind === 'sample'
+                ? sampleMessage(model, tokenizer, r.req)
+                : unrollMessage(model, tokenizer, r.req);
+        this.post({ type: 'inspected', id: m.id, message });
+      } catch (e) {
+        this.post({ type: 'error', kind: 'input', id: m.id, message: e instanceof Error ? e.message : String(e) });
+      }
+    })();
   }
 
   private async train(m: Extract<ToWorker, { type: 'train' }>): Promise<void> {

@@ -12,7 +12,7 @@ import { createBackend } from '../../src/core/backend/select';
 import { decodeModelFile } from '../../src/core/io/modelFile';
 import { loadModel } from '../../src/core/io/modelContents';
 import type { TrainEvent } from '../../src/core/train/events';
-import { gradientFlowMessage, modelInfo, probeMessage, sampleMessage, unrollMessage } from '../../src/extension/panelData';
+import { gradientFlowMessage, modelInfo, probeMessage, sampleMessage, unrollMessage } from '../../src/worker/panelData';
 import { RunHistory } from '../../src/extension/panelRuns';
 import type { RunEvent } from '../../src/extension/runEvents';
 import type { ToPanel } from '../../src/protocol/panel';
