@@ -1,9 +1,7 @@
 import { createBackend } from '../core/backend/select';
-import { decodeSafetensors, encodeSafetensors } from '../core/io/safetensors';
-import { decodeModelFile, encodeModelFile } from '../core/io/modelFile';
-import { modelContents } from '../core/io/modelContents';
+import { decodeModelFile } from '../core/io/modelFile';
+import { readOptimizerState, savedRun } from '../core/train/savedRun';
 import { ModelFileError } from '../core/io/errors';
-import { sha256Hex } from '../core/io/sha256';
 import { resolveSettings } from '../core/train/settings';
 import { Trainer, TrainError, type ResumeFrom } from '../core/train/trainer';
 import { parseToWorker, type FromWorker, type InspectMessage, type ToWorker } from '../protocol/worker';
@@ -83,8 +81,7 @@ export class TrainSession {
         resume = { config: c.config, vocab: c.vocab, tensors: c.tensors, steps: typeof c.training.steps === 'number' ? c.training.steps : 0 };
         if (m.resume.optimizer) {
           try {
-            const o = decodeSafetensors(m.resume.optimizer);
-            resume.optimizer = { kind: o.metadata.optimizer ?? '', steps: Number(o.metadata.steps ?? 0), tensors: new Map([...o.tensors].map(([k, v]) => [k, v.data])) };
+            resume.optimizer = readOptimizerState(m.resume.optimizer);
           } catch {
             // Fresh moments; the trainer says so in a notice.
           }
@@ -103,26 +100,7 @@ export class TrainSession {
         () => this.stopped,
         report.chosen,
       );
-      const training = {
-        steps: result.steps,
-        corpus: { digest: `sha256:${sha256Hex(m.text)}`, length: m.text.length, name: m.source.name, files: m.source.files },
-        trainLoss: result.loss,
-        valLoss: result.valLoss,
-        bpc: result.bpc,
-        backend: report.chosen,
-        seed: settings.seed,
-        date: started,
-        seconds: result.seconds,
-        charsPerSec: result.charsPerSec,
-        stopped: result.reason,
-        settings,
-      };
-      const model = encodeModelFile(modelContents(trainer.model, trainer.tokenizer.vocab, training));
-      const opt = trainer.optimizer;
-      const optimizer = encodeSafetensors(
-        [...opt.state()].map(([name, data]) => ({ name, shape: [data.length], data: Float32Array.from(data) })),
-        { format: 'recurrent-lab-optimizer/1', optimizer: opt.kind, steps: String(opt.steps) },
-      );
+      const { model, optimizer } = savedRun(trainer, result, { text: m.text, backend: report.chosen, started, source: m.source });
       backend.dispose();
       this.post({ type: 'result', result, backend: report.chosen, model, optimizer });
     } catch (e) {

@@ -1,9 +1,6 @@
 import { basename, dirname, extname, resolve } from 'node:path';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { decodeSafetensors, encodeSafetensors } from '../../core/io/safetensors';
-import { sha256Hex } from '../../core/io/sha256';
-import { modelContents } from '../../core/io/modelContents';
-import { encodeModelFile } from '../../core/io/modelFile';
+import { readOptimizerState, savedRun } from '../../core/train/savedRun';
 import { resolveSettings, DEFAULT_SETTINGS } from '../../core/train/settings';
 import { Trainer, type ResumeFrom } from '../../core/train/trainer';
 import type { TrainEvent } from '../../core/train/events';
@@ -94,12 +91,7 @@ export async function train(argv: string[]): Promise<number> {
     const op = optimizerPath(resumePath);
     if (existsSync(op)) {
       try {
-        const o = decodeSafetensors(readFileSync(op));
-        resume.optimizer = {
-          kind: o.metadata.optimizer ?? '',
-          steps: Number(o.metadata.steps ?? 0),
-          tensors: new Map([...o.tensors].map(([k, v]) => [k, v.data])),
-        };
+        resume.optimizer = readOptimizerState(readFileSync(op));
       } catch (e) {
         out.note(`note: optimizer state ${op} unreadable (${(e as Error).message}); starting fresh moments`);
       }
@@ -126,7 +118,6 @@ export async function train(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
 
-  const corpusDigest = sha256Hex(text);
   const started = new Date().toISOString();
   // Resident memory, sampled at every validation and at the end, so long runs show whether memory grows.
   let peakRss = process.memoryUsage.rss();
@@ -149,24 +140,9 @@ export async function train(argv: string[]): Promise<number> {
   }
   progress?.clear();
 
-  const training = {
-    steps: result.steps,
-    corpus: { digest: `sha256:${corpusDigest}`, length: text.length, files: files.map((f) => basename(f)) },
-    trainLoss: result.loss,
-    valLoss: result.valLoss,
-    bpc: result.bpc,
-    backend: report.chosen,
-    seed: settings.seed,
-    date: started,
-    seconds: result.seconds,
-    charsPerSec: result.charsPerSec,
-    stopped: result.reason,
-    settings,
-  };
-  writeFileAtomic(outPath, encodeModelFile(modelContents(trainer.model, trainer.tokenizer.vocab, training)));
-  const opt = trainer.optimizer;
-  const optTensors = [...opt.state()].map(([name, data]) => ({ name, shape: [data.length], data: Float32Array.from(data) }));
-  writeFileAtomic(optimizerPath(outPath), encodeSafetensors(optTensors, { format: 'recurrent-lab-optimizer/1', optimizer: opt.kind, steps: String(opt.steps) }));
+  const saved = savedRun(trainer, result, { text, backend: report.chosen, started, source: { files: files.map((f) => basename(f)) } });
+  writeFileAtomic(outPath, saved.model);
+  writeFileAtomic(optimizerPath(outPath), saved.optimizer);
 
   out.event({
     event: 'done',

@@ -1,5 +1,6 @@
 import * as gpujs from 'gpu.js';
 import type { Arr, Backend } from './backend';
+import { KernelCache } from './gpujsKernels';
 
 /**
  * Backends on gpu.js: WebGL2 (browser / web worker with OffscreenCanvas),
@@ -67,7 +68,6 @@ export const SOURCES: Record<Product, string> = {
   }`,
 };
 
-const CACHE_LIMIT = 64;
 
 function hasGlobal(name: string): boolean {
   return typeof (globalThis as Record<string, unknown>)[name] !== 'undefined';
@@ -105,7 +105,7 @@ function kernelClassName(run: KernelRun): string {
 
 class GpujsBackend implements Backend {
   readonly dtype = 'f32' as const;
-  private readonly cache = new Map<string, KernelRun>();
+  private readonly cache: KernelCache<KernelRun>;
   private readonly checked = new WeakSet<KernelRun>();
   private disposed = false;
 
@@ -113,7 +113,9 @@ class GpujsBackend implements Backend {
     readonly name: GpujsBackendName,
     private readonly gpu: gpujs.GPU,
     private readonly log?: (line: string) => void,
-  ) {}
+  ) {
+    this.cache = new KernelCache<KernelRun>(gpu, SOURCES, { tactic: 'precision' });
+  }
 
   alloc(n: number): Float32Array {
     return new Float32Array(n);
@@ -141,36 +143,7 @@ class GpujsBackend implements Backend {
 
   /** Build (or fetch) the kernel for one product shape; exposed so creation can verify the kernel class. */
   kernelFor(p: Product, m: number, n: number, k: number): KernelRun {
-    const key = `${p}:${m}:${n}:${k}`;
-    const hit = this.cache.get(key);
-    if (hit) {
-      // refresh LRU position (Map iterates in insertion order)
-      this.cache.delete(key);
-      this.cache.set(key, hit);
-      return hit;
-    }
-    if (this.cache.size >= CACHE_LIMIT) {
-      const [oldKey, old] = this.cache.entries().next().value as [string, KernelRun];
-      this.cache.delete(oldKey);
-      try {
-        old.kernel.destroy(false);
-      } catch {
-        // a kernel that fails to release is garbage anyway
-      }
-    }
-    const run = this.gpu.createKernel(SOURCES[p], {
-      output: [n, m],
-      constants: { M: m, N: n, K: k },
-      argumentTypes: { a: 'Array', b: 'Array' },
-      dynamicOutput: false,
-      dynamicArguments: false,
-      precision: 'single',
-      tactic: 'precision',
-      pipeline: false,
-      immutable: false,
-    }) as unknown as KernelRun;
-    this.cache.set(key, run);
-    return run;
+    return this.cache.get(p, m, n, k);
   }
 
   private product(p: Product, a: Arr, b: Arr, c: Arr, m: number, n: number, k: number, accumulate: boolean): void {

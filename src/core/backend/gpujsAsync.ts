@@ -1,6 +1,7 @@
 import * as gpujs from 'gpu.js';
 import type { Arr } from './backend';
 import { SOURCES, type Product } from './gpujs';
+import { KernelCache } from './gpujsKernels';
 
 /**
  * The three products on gpu.js's WebGPU mode, as Promises.
@@ -31,7 +32,6 @@ interface AsyncKernelRun {
 }
 
 const kernelClasses = gpujs as unknown as Record<string, unknown>;
-const CACHE_LIMIT = 64;
 
 function oneLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
@@ -44,10 +44,12 @@ function exact(x: Arr, len: number): Float32Array {
 
 class GpujsAsyncProducts implements AsyncProducts {
   readonly name = 'webgpu' as const;
-  private readonly cache = new Map<string, AsyncKernelRun>();
+  private readonly cache: KernelCache<AsyncKernelRun>;
   private disposed = false;
 
-  constructor(private readonly gpu: gpujs.GPU) {}
+  constructor(private readonly gpu: gpujs.GPU) {
+    this.cache = new KernelCache<AsyncKernelRun>(gpu, SOURCES);
+  }
 
   matmulNT(a: Arr, b: Arr, c: Arr, m: number, n: number, k: number, accumulate: boolean): Promise<void> {
     return this.product('NT', a, b, c, m, n, k, accumulate);
@@ -68,34 +70,7 @@ class GpujsAsyncProducts implements AsyncProducts {
   }
 
   kernelFor(p: Product, m: number, n: number, k: number): AsyncKernelRun {
-    const key = `${p}:${m}:${n}:${k}`;
-    const hit = this.cache.get(key);
-    if (hit) {
-      this.cache.delete(key);
-      this.cache.set(key, hit);
-      return hit;
-    }
-    if (this.cache.size >= CACHE_LIMIT) {
-      const [oldKey, old] = this.cache.entries().next().value as [string, AsyncKernelRun];
-      this.cache.delete(oldKey);
-      try {
-        old.kernel.destroy(false);
-      } catch {
-        // garbage anyway
-      }
-    }
-    const run = this.gpu.createKernel(SOURCES[p], {
-      output: [n, m],
-      constants: { M: m, N: n, K: k },
-      argumentTypes: { a: 'Array', b: 'Array' },
-      dynamicOutput: false,
-      dynamicArguments: false,
-      precision: 'single',
-      pipeline: false,
-      immutable: false,
-    }) as unknown as AsyncKernelRun;
-    this.cache.set(key, run);
-    return run;
+    return this.cache.get(p, m, n, k);
   }
 
   private async product(p: Product, a: Arr, b: Arr, c: Arr, m: number, n: number, k: number, accumulate: boolean): Promise<void> {

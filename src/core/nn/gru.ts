@@ -3,7 +3,7 @@ import type { Rng } from '../rng';
 import { allocAll, blocks, reportStep, ShapeCache, type RecurrentLayer, type StepGradient, type UnrolledLayer } from './layer';
 import { gateSlice } from './lstm';
 import { addColumnSums, addRowVector, sigmoid, tanh } from './math';
-import { initUniform, makeParam, type Param } from './param';
+import { cellParams, initCell, type Param } from './param';
 
 /**
  * GRU layer with PyTorch's semantics and gate order (r, z, n):
@@ -28,18 +28,13 @@ export class GruLayer implements RecurrentLayer {
     readonly inputSize: number,
     readonly hidden: number,
   ) {
-    const G = 3 * hidden;
-    this.wIh = makeParam(backend, `rnn.weight_ih_l${layer}`, [G, inputSize]);
-    this.wHh = makeParam(backend, `rnn.weight_hh_l${layer}`, [G, hidden]);
-    this.bIh = makeParam(backend, `rnn.bias_ih_l${layer}`, [G]);
-    this.bHh = makeParam(backend, `rnn.bias_hh_l${layer}`, [G]);
+    [this.wIh, this.wHh, this.bIh, this.bHh] = cellParams(backend, layer, 3, inputSize, hidden);
     this.params = [this.wIh, this.wHh, this.bIh, this.bHh];
     this.ws = new ShapeCache((T, B) => this.workspace(T, B));
   }
 
   init(rng: Rng): void {
-    const bound = 1 / Math.sqrt(this.hidden);
-    for (const p of this.params) initUniform(p, bound, rng);
+    initCell(this.params, this.hidden, rng);
   }
 
   private workspace(T: number, B: number) {

@@ -2,7 +2,7 @@ import type { Arr, Backend } from '../backend/backend';
 import type { Rng } from '../rng';
 import { allocAll, blocks, reportStep, ShapeCache, type RecurrentLayer, type StepGradient, type UnrolledLayer } from './layer';
 import { addColumnSums, addRowVector, sigmoid, tanh } from './math';
-import { initUniform, makeParam, type Param } from './param';
+import { cellParams, initCell, type Param } from './param';
 
 /**
  * LSTM layer with PyTorch's semantics and gate order (i, f, g, o):
@@ -28,19 +28,14 @@ export class LstmLayer implements RecurrentLayer {
     readonly inputSize: number,
     readonly hidden: number,
   ) {
-    const G = 4 * hidden;
-    this.wIh = makeParam(backend, `rnn.weight_ih_l${layer}`, [G, inputSize]);
-    this.wHh = makeParam(backend, `rnn.weight_hh_l${layer}`, [G, hidden]);
-    this.bIh = makeParam(backend, `rnn.bias_ih_l${layer}`, [G]);
-    this.bHh = makeParam(backend, `rnn.bias_hh_l${layer}`, [G]);
+    [this.wIh, this.wHh, this.bIh, this.bHh] = cellParams(backend, layer, 4, inputSize, hidden);
     this.params = [this.wIh, this.wHh, this.bIh, this.bHh];
-    this.bias = backend.alloc(G);
+    this.bias = backend.alloc(4 * hidden);
     this.ws = new ShapeCache((T, B) => this.workspace(T, B));
   }
 
   init(rng: Rng): void {
-    const bound = 1 / Math.sqrt(this.hidden);
-    for (const p of this.params) initUniform(p, bound, rng);
+    initCell(this.params, this.hidden, rng);
   }
 
   private workspace(T: number, B: number) {

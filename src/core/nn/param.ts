@@ -23,3 +23,20 @@ export function initUniform(p: Param, bound: number, rng: Rng): void {
 export function initNormal(p: Param, rng: Rng, std = 1): void {
   for (let i = 0; i < p.data.length; i++) p.data[i] = rng.normal() * std;
 }
+
+/** A recurrent layer's four tensors as PyTorch names them: W_ih [G·H, in], W_hh [G·H, H], b_ih, b_hh [G·H]. */
+export function cellParams(backend: Backend, layer: number, gates: number, inputSize: number, hidden: number): [Param, Param, Param, Param] {
+  const G = gates * hidden;
+  return [
+    makeParam(backend, `rnn.weight_ih_l${layer}`, [G, inputSize]),
+    makeParam(backend, `rnn.weight_hh_l${layer}`, [G, hidden]),
+    makeParam(backend, `rnn.bias_ih_l${layer}`, [G]),
+    makeParam(backend, `rnn.bias_hh_l${layer}`, [G]),
+  ];
+}
+
+/** PyTorch's recurrent-layer initialisation: every tensor U(−1/√H, 1/√H). */
+export function initCell(params: Param[], hidden: number, rng: Rng): void {
+  const bound = 1 / Math.sqrt(hidden);
+  for (const p of params) initUniform(p, bound, rng);
+}

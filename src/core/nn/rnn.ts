@@ -2,7 +2,7 @@ import type { Arr, Backend } from '../backend/backend';
 import type { Rng } from '../rng';
 import { allocAll, blocks, reportStep, ShapeCache, type RecurrentLayer, type StepGradient, type UnrolledLayer } from './layer';
 import { addColumnSums, addRowVector, tanh } from './math';
-import { initUniform, makeParam, type Param } from './param';
+import { cellParams, initCell, type Param } from './param';
 
 /**
  * The plain (Elman) recurrent layer, nn.RNN(nonlinearity='tanh'):
@@ -27,19 +27,14 @@ export class RnnLayer implements RecurrentLayer {
     readonly inputSize: number,
     readonly hidden: number,
   ) {
-    const H = hidden;
-    this.wIh = makeParam(backend, `rnn.weight_ih_l${layer}`, [H, inputSize]);
-    this.wHh = makeParam(backend, `rnn.weight_hh_l${layer}`, [H, H]);
-    this.bIh = makeParam(backend, `rnn.bias_ih_l${layer}`, [H]);
-    this.bHh = makeParam(backend, `rnn.bias_hh_l${layer}`, [H]);
+    [this.wIh, this.wHh, this.bIh, this.bHh] = cellParams(backend, layer, 1, inputSize, hidden);
     this.params = [this.wIh, this.wHh, this.bIh, this.bHh];
-    this.bias = backend.alloc(H);
+    this.bias = backend.alloc(hidden);
     this.ws = new ShapeCache((T, B) => this.workspace(T, B));
   }
 
   init(rng: Rng): void {
-    const bound = 1 / Math.sqrt(this.hidden);
-    for (const p of this.params) initUniform(p, bound, rng);
+    initCell(this.params, this.hidden, rng);
   }
 
   private workspace(T: number, B: number) {
