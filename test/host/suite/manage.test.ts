@@ -44,6 +44,28 @@ suite(`Recurrent Lab model management (${host.kind} host)`, () => {
     assert.ok(again && again.steps === 10, 'the next run failed');
   });
 
+  test('a document over the size limit is refused; closing the document mid-run loses nothing', async function () {
+    this.timeout(120_000);
+    const cfg = vscode.workspace.getConfiguration('recurrentLab');
+    await cfg.update('maxTrainingBytes', 2048, vscode.ConfigurationTarget.Global);
+    try {
+      await openUntitled(TEXT);
+      assert.strictEqual(await within(train({ ...TINY, name: `too-large-${host.kind}` }), 60_000, 'train'), undefined);
+      assert.ok(!(await names()).includes(`too-large-${host.kind}`));
+    } finally {
+      await cfg.update('maxTrainingBytes', undefined, vscode.ConfigurationTarget.Global);
+    }
+    // The text is read when the run starts: closing its editor does not disturb the run.
+    await openUntitled(TEXT);
+    const { steps: _steps, ...timed } = TINY;
+    const run = train({ ...timed, time: 2, name: `closed-${host.kind}` });
+    await sleep(300);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    const r = await within(run, 60_000, 'train');
+    assert.ok(r && r.steps > 0, 'the run failed after its document was closed');
+    assert.ok((await names()).includes(`closed-${host.kind}`));
+  });
+
   test('save as, open (import), rename and delete', async function () {
     this.timeout(60_000);
     const target = sibling(base.model, `exported-${host.kind}.safetensors`);
