@@ -1,6 +1,8 @@
 // npm run bench: rlab's own benchmark on every backend, then — where the PyTorch peer is installed —
 // the charlstm workload side by side with PyTorch (alternating runs, since two cores are easily
-// disturbed), printing the ratio. Usage: node scripts/bench.mjs [--quick] [--no-peers] [--hidden 128,512]
+// disturbed), printing the ratio. --peers all also runs the TF.js (wasm) and brain.js peers from
+// ../shared/peers (installed with npm ci into a temporary copy).
+// Usage: node scripts/bench.mjs [--quick] [--no-peers] [--peers all] [--peers-only] [--hidden 128,512]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,24 +23,23 @@ function rlab(extra) {
   return r.stdout.trim().split('\n').map((l) => JSON.parse(l));
 }
 
-console.log('== rlab bench (every available backend)');
-const all = rlab(['--hidden', hiddens.join(','), ...(quick ? ['--quick'] : [])]);
-for (const m of all) console.log(JSON.stringify(m));
+if (!args.includes('--peers-only')) {
+  console.log('== rlab bench (every available backend)');
+  const all = rlab(['--hidden', hiddens.join(','), ...(quick ? ['--quick'] : [])]);
+  for (const m of all) console.log(JSON.stringify(m));
+}
 
 // The PyTorch peer from ../shared/peers (same workload definition), when Debian's python3-torch is here.
 const peers = resolve(root, '../shared/peers');
 const python = '/usr/bin/python3';
 const haveTorch = !args.includes('--no-peers') && existsSync(join(peers, 'pytorch/charlstm_torch.py')) && spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
-if (!haveTorch) {
-  console.log('\n(PyTorch peer not run: needs ../shared/peers and `apt-get install -y python3-torch python3-numpy libopenblas0-pthread`)');
-  process.exit(0);
-}
+if (!haveTorch) console.log('\n(PyTorch peer not run: needs ../shared/peers and `apt-get install -y python3-torch python3-numpy libopenblas0-pthread`)');
+const work = mkdtempSync(join(tmpdir(), 'rlab-peers-'));
+if (existsSync(peers)) cpSync(join(peers, 'data'), join(work, 'data'), { recursive: true });
+if (existsSync(peers) && !existsSync(join(work, 'data/corpus.txt'))) execFileSync(python, ['make_corpus.py'], { cwd: join(work, 'data'), stdio: 'ignore' });
 const openblas = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
 const blas = existsSync(join(openblas, 'libblas.so.3')) ? 'openblas' : 'reference';
-const work = mkdtempSync(join(tmpdir(), 'rlab-peers-'));
-cpSync(join(peers, 'pytorch'), join(work, 'pytorch'), { recursive: true });
-cpSync(join(peers, 'data'), join(work, 'data'), { recursive: true });
-if (!existsSync(join(work, 'data/corpus.txt'))) execFileSync(python, ['make_corpus.py'], { cwd: join(work, 'data'), stdio: 'ignore' });
+if (haveTorch) cpSync(join(peers, 'pytorch'), join(work, 'pytorch'), { recursive: true });
 
 function torch(H) {
   const env = { ...process.env, STEPS: quick ? '5' : '20', REPS: quick ? '1' : '3' };
@@ -48,9 +49,9 @@ function torch(H) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-console.log(`\n== side by side with PyTorch ${blas === 'openblas' ? '(OpenBLAS, 2 threads)' : '(reference BLAS: install libopenblas0-pthread for the fast one)'}, alternating runs`);
+if (haveTorch) console.log(`\n== side by side with PyTorch ${blas === 'openblas' ? '(OpenBLAS, 2 threads)' : '(reference BLAS: install libopenblas0-pthread for the fast one)'}, alternating runs`);
 const rounds = quick ? 1 : 3;
-for (const H of hiddens) {
+for (const H of haveTorch ? hiddens : []) {
   const ours = [];
   const theirs = [];
   for (let r = 0; r < rounds; r++) {
@@ -59,4 +60,24 @@ for (const H of hiddens) {
   }
   const line = { workload: 'charlstm', hidden: H, rlabCpuCharsPerSec: Math.round(median(ours)), pytorchCharsPerSec: Math.round(median(theirs)), ratio: +(median(ours) / median(theirs)).toFixed(2), rlabRuns: ours.map(Math.round), pytorchRuns: theirs.map(Math.round), blas };
   console.log(JSON.stringify(line));
+}
+
+if (args.includes('--peers') && args[args.indexOf('--peers') + 1] === 'all') {
+  for (const d of ['tfjs', 'brainjs-stable', 'brainjs-common']) cpSync(join(peers, d), join(work, d), { recursive: true, verbatimSymlinks: true });
+  for (const d of ['tfjs', 'brainjs-stable']) execFileSync('npm', ['ci', '--silent', '--no-audit', '--no-fund'], { cwd: join(work, d), stdio: 'ignore' });
+  const peer = (dir, cmd, env = {}) => {
+    const r = spawnSync(process.execPath, cmd, { cwd: join(work, dir), env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 24 });
+    const line = (r.stdout || '').trim().split('\n').pop();
+    if (r.status !== 0 || !line) throw new Error(`${dir} peer failed: ${(r.stderr || '').trim().split('\n').pop()}`);
+    return JSON.parse(line).train_chars_per_s;
+  };
+  console.log('\n== side by side with TF.js 4.22 (wasm backend) and brain.js 1.6.1');
+  for (const H of hiddens) {
+    const big = H >= 512;
+    const ours = rlab(['--backends', 'cpu', '--hidden', String(H), ...(quick ? ['--quick'] : [])]).find((m) => m.hidden === H && m.charsPerSec).charsPerSec;
+    const tfjs = peer('tfjs', ['charlstm_tfjs.js', 'wasm', String(H), '2'], { STEPS: big || quick ? '5' : '20', REPS: big || quick ? '1' : '3' });
+    // The peer folder's charlstm_brain.js names the shared script; run that one from the install folder.
+    const brain = peer('brainjs-stable', ['../brainjs-common/charlstm_brain.js', String(H), big || quick ? '5' : '20', big || quick ? '1' : '3']);
+    console.log(JSON.stringify({ workload: 'charlstm', hidden: H, rlabCpuCharsPerSec: Math.round(ours), tfjsWasmCharsPerSec: Math.round(tfjs), brainjsCharsPerSec: Math.round(brain), ratioTfjs: +(ours / tfjs).toFixed(1), ratioBrainjs: +(ours / brain).toFixed(1) }));
+  }
 }
