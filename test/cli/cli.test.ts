@@ -328,6 +328,15 @@ describe('bad input: exit code and exactly one line on stderr', () => {
     expectOneLineError(rlab(['train', f, ...TINY, '--steps', '3', '--out', folder]), 1, /is a folder/);
   });
 
+  it('an explicit backend that is not available here is one clear line (exit 1), naming why', () => {
+    const f = join(dir, 'ok2.txt');
+    writeFileSync(f, 'abcabcabd\n'.repeat(100));
+    // On this machine WebGPU has no adapter (and Node's N-API binding may not load); elsewhere it cannot
+    // serve synchronous training yet. Either way: refused before training, with the reason.
+    expectOneLineError(rlab(['train', f, '--hidden', '8', '--steps', '1', '--backend', 'webgpu', '--out', join(dir, 'wg.safetensors')]), 1, /backend webgpu is not available here: webgpu: /);
+    expect(existsSync(join(dir, 'wg.safetensors'))).toBe(false);
+  });
+
   it('usage errors exit 2', () => {
     expectOneLineError(rlab(['frobnicate']), 2, /frobnicate/);
     expectOneLineError(train(corpus, '--no-such-flag'), 2, /--no-such-flag/);

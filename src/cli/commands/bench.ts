@@ -4,6 +4,7 @@ import { benchComplete, benchTrain, benchTyping, CHARLSTM } from '../../core/tra
 import type { CellType } from '../../core/nn/config';
 import { parseArgs, UsageError, type CommandSpec } from '../args';
 import { Output } from '../io';
+import { loadNodeWebGPU } from '../../node/webgpu';
 
 export const benchSpec: CommandSpec = {
   name: 'bench',
@@ -33,6 +34,7 @@ export async function bench(argv: string[]): Promise<number> {
   const quick = !!flags.quick;
   const explicit = flags.backends !== undefined;
 
+  if (names.includes('webgpu')) await loadNodeWebGPU();
   for (const name of names) {
     let backend;
     try {

@@ -1,6 +1,7 @@
 import * as gpujs from 'gpu.js';
 import type { Arr, Backend } from './backend';
 import { KernelCache } from './gpujsKernels';
+import { hostNote } from './hostNotes';
 
 /**
  * Backends on gpu.js: WebGL2 (browser / web worker with OffscreenCanvas),
@@ -78,7 +79,8 @@ function staticUnavailable(name: GpujsBackendName): string | null {
   const G = gpujs.GPU;
   switch (name) {
     case 'webgpu':
-      return G.isWebGPUSupported ? null : 'webgpu: no adapter (GPU.isWebGPUSupported is false: navigator.gpu is missing)';
+      if (G.isWebGPUSupported) return null;
+      return `webgpu: no adapter (GPU.isWebGPUSupported is false: navigator.gpu is missing${hostNote('webgpu') ? `; ${hostNote('webgpu')}` : ''})`;
     case 'webgl2':
       if (G.isWebGL2Supported) return null;
       return hasGlobal('OffscreenCanvas') || hasGlobal('document')
