@@ -1,4 +1,6 @@
 import { registerThreadSpawner } from '../core/backend/threads';
+import { registerGpuThreadSpawner, type GpuThreadPort } from '../core/backend/gpuBridge';
+import { isGpuThreadInit, startGpuThread } from './gpuThread';
 import { TrainSession } from './session';
 
 /** The web host's training thread: a nested Web Worker running one TrainSession. */
@@ -21,6 +23,9 @@ const g = globalThis as unknown as {
 };
 if (typeof SharedArrayBuffer === 'function' && g.Worker && g.Blob && g.URL) {
   const { Worker, Blob, URL } = g as Required<typeof g>;
+  // webgpu's kernels are asynchronous: a second copy of this worker runs them while training blocks.
+  const self = (globalThis as unknown as { location?: { href: string } }).location?.href;
+  if (self) registerGpuThreadSpawner(() => new Worker(self) as unknown as GpuThreadPort);
   registerThreadSpawner({
     cores: g.navigator?.hardwareConcurrency ?? 1,
     spawn(body: string) {
@@ -38,4 +43,10 @@ const session = new TrainSession(
     }, 0);
   },
 );
-scope.onmessage = (e) => session.receive(e.data);
+scope.onmessage = (e) => {
+  // The same script serves as the GPU thread of a webgpu run (see gpuBridge.ts): its first message says which.
+  if (isGpuThreadInit(e.data)) {
+    startGpuThread(scope);
+    scope.onmessage!(e);
+  } else session.receive(e.data);
+};

@@ -41,12 +41,12 @@ export interface Served {
 }
 
 /** Bundle page.js and worker.js (plus index.html) into a fresh temp dir and serve it on 127.0.0.1. */
-export async function buildAndServe(): Promise<Served> {
+export async function buildAndServe(opts: { entries?: Record<string, string>; isolated?: boolean } = {}): Promise<Served> {
   const dir = mkdtempSync(join(tmpdir(), 'rlab-browser-'));
   const root = resolve(__dirname, '../..');
   await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { page: 'test/browser/entry/page.ts', worker: 'test/browser/entry/worker.ts' },
+    entryPoints: opts.entries ?? { page: 'test/browser/entry/page.ts', worker: 'test/browser/entry/worker.ts' },
     outdir: dir,
     bundle: true,
     format: 'iife',
@@ -57,6 +57,7 @@ export async function buildAndServe(): Promise<Served> {
     logLevel: 'silent',
   });
   writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>rlab gpu parity</title><script src="page.js"></script>\n');
+  writeFileSync(join(dir, 'bridge.html'), '<!doctype html><meta charset="utf-8"><title>rlab webgpu bridge</title><script src="bridgePage.js"></script>\n');
   const types: Record<string, string> = { html: 'text/html', js: 'text/javascript' };
   const server: Server = createServer((req, res) => {
     const name = (req.url ?? '/').split('?')[0].replace(/^\/+/, '') || 'index.html';
@@ -64,7 +65,9 @@ export async function buildAndServe(): Promise<Served> {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': types[name.split('.').pop()!] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    // Cross-origin isolation (COOP + COEP) is what gives pages and workers SharedArrayBuffer.
+    const isolation = opts.isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
+    res.writeHead(200, { 'content-type': types[name.split('.').pop()!] ?? 'application/octet-stream', 'cache-control': 'no-store', ...isolation });
     res.end(readFileSync(join(dir, name)));
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));

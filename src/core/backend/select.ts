@@ -2,6 +2,8 @@ import type { Backend, BackendChoice, BackendName } from './backend';
 import { BACKEND_CHOICES } from './backend';
 import { createGpujsBackend } from './gpujs';
 import { ReferenceBackend } from './reference';
+import { createBridgedBackend, gpuThreadSpawner } from './gpuBridge';
+import { canBlock } from './threads';
 
 /**
  * Backend selection. An explicit choice is created or fails with its reason;
@@ -66,7 +68,12 @@ async function instantiate(name: BackendName, dtype: 'f32' | 'f64', log?: (line:
       }
       return mod.createCpuBackend();
     }
-    case 'webgpu':
+    case 'webgpu': {
+      // gpu.js's WebGPU kernels are asynchronous: train through a GPU thread when the host can start one.
+      const spawn = gpuThreadSpawner();
+      if (spawn && typeof SharedArrayBuffer === 'function' && canBlock()) return createBridgedBackend(spawn());
+      return createGpujsBackend(name, { log });
+    }
     case 'webgl2':
     case 'headlessgl':
     case 'webasm':
