@@ -32,6 +32,7 @@ describe('webgpu backend through the GPU thread bridge (headless Chromium)', () 
     expect(r.productWorst as number).toBeLessThan(1e-4);
     expect(r.lossDiff as number).toBeLessThan(1e-4 * (r.loss as number));
     expect(r.gradWorst as number).toBeLessThan(1e-4);
+    expect(r.grownWorst as number).toBeLessThan(1e-4);
     expect(session.consoleErrors).toEqual([]);
   }, 120_000);
 });

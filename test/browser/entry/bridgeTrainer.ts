@@ -4,7 +4,7 @@
  * synchronous backend — products and a whole LSTM training step — compared
  * with the reference backend.
  */
-import { registerGpuThreadSpawner } from '../../../src/core/backend/gpuBridge';
+import { createBridgedBackend, registerGpuThreadSpawner } from '../../../src/core/backend/gpuBridge';
 import { ReferenceBackend } from '../../../src/core/backend/reference';
 import { createBackend } from '../../../src/core/backend/select';
 import type { Backend } from '../../../src/core/backend/backend';
@@ -60,7 +60,20 @@ scope.onmessage = async () => {
       for (let i = 0; i < g.length; i++) gradWorst = Math.max(gradWorst, Math.abs(got.grads[t][i] - g[i]) / scale);
     });
     backend.dispose();
-    scope.postMessage({ ok: true, isolated: scope.crossOriginIsolated === true, chosen: report.chosen, productWorst: worst, lossDiff: Math.abs(got.loss - want.loss), loss: want.loss, gradWorst });
+    // A tiny exchange buffer forces the grow-and-hand-over path on the first product.
+    const small = await createBridgedBackend(new W('gpuThread.js') as never, 16);
+    const rng = new Rng(5);
+    const [m, n, k] = [9, 17, 33];
+    const a = Float32Array.from({ length: m * k }, () => rng.uniform(-1, 1));
+    const b = Float32Array.from({ length: n * k }, () => rng.uniform(-1, 1));
+    const c1 = new Float32Array(m * n);
+    const c2 = new Float32Array(m * n);
+    small.matmulNT(a, b, c1, m, n, k, false);
+    ref.matmulNT(a, b, c2, m, n, k, false);
+    let grownWorst = 0;
+    for (let i = 0; i < c1.length; i++) grownWorst = Math.max(grownWorst, Math.abs(c1[i] - c2[i]) / k);
+    small.dispose();
+    scope.postMessage({ ok: true, grownWorst, isolated: scope.crossOriginIsolated === true, chosen: report.chosen, productWorst: worst, lossDiff: Math.abs(got.loss - want.loss), loss: want.loss, gradWorst });
   } catch (e) {
     scope.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) });
   }
