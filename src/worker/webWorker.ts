@@ -1,5 +1,6 @@
 import { registerThreadSpawner } from '../core/backend/threads';
 import { registerGpuThreadSpawner, type GpuThreadPort } from '../core/backend/gpuBridge';
+import { setHostNote } from '../core/backend/hostNotes';
 import { isGpuThreadInit, startGpuThread } from './gpuThread';
 import { TrainSession } from './session';
 
@@ -21,6 +22,7 @@ const g = globalThis as unknown as {
   URL?: { createObjectURL(b: unknown): string };
   navigator?: { hardwareConcurrency?: number };
 };
+if (typeof SharedArrayBuffer !== 'function') setHostNote('webgpu', 'this worker is not cross-origin isolated, so there is no SharedArrayBuffer for the GPU thread');
 if (typeof SharedArrayBuffer === 'function' && g.Worker && g.Blob && g.URL) {
   const { Worker, Blob, URL } = g as Required<typeof g>;
   // webgpu's kernels are asynchronous: a second copy of this worker runs them while training blocks.

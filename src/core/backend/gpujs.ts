@@ -7,7 +7,8 @@ import { hostNote } from './hostNotes';
  * Backends on gpu.js: WebGL2 (browser / web worker with OffscreenCanvas),
  * headless-gl (only when the optional native `gl` module loads) and gpu.js's
  * own WebAssembly kernels. WebGPU is probed and reported but cannot serve the
- * synchronous Backend interface (see createGpujsBackend).
+ * synchronous Backend interface by itself: select.ts runs it on a GPU thread
+ * through gpuBridge.ts where the host can start one.
  *
  * Each product is one kernel per (product, m, n, k): gpu.js caps loop bounds
  * that come from arguments at 1000 iterations, so K lives in `constants`, and
@@ -205,7 +206,8 @@ export async function createGpujsBackend(
     // gpu.js reads WebGPU results back with mapAsync, so every kernel call
     // returns a Promise; the Backend interface is synchronous and a Promise
     // cannot be waited on without yielding the event loop.
-    throw new Error('webgpu: an adapter exists, but gpu.js reads WebGPU results back asynchronously and the Backend interface is synchronous');
+    const why = hostNote('webgpu') ?? 'this host has not registered a GPU thread (core/backend/gpuBridge.ts)';
+    throw new Error(`webgpu: an adapter exists, but gpu.js reads WebGPU results back asynchronously, so training needs a GPU thread: ${why}`);
   }
 
   const settings: { mode: GpujsBackendName; canvas?: object } = { mode: name };
