@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { BACKEND_CHOICES, type BackendChoice } from '../core/backend/backend';
-import { ModelFileError } from '../core/io/errors';
 import type { HostModel } from './hostModel';
 import { log } from './log';
 import { modelString, type ModelStore } from './modelStore';
@@ -73,7 +72,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, store: M
       log().info(`imported ${modelString(source)} as ${modelString(target)}`);
       return { model: modelString(target) };
     } catch (e) {
-      return fail(e instanceof ModelFileError ? e : e);
+      return fail(e);
     }
   });
 

@@ -86,7 +86,6 @@ export class TrainSession {
             // Fresh moments; the trainer says so in a notice.
           }
         }
-        settings.tokenizer = c.config.tokenizer;
       }
       const { backend, report } = await createBackend(m.backend);
       this.post({ type: 'backend', report });

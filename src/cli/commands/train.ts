@@ -96,8 +96,6 @@ export async function train(argv: string[]): Promise<number> {
         out.note(`note: optimizer state ${op} unreadable (${(e as Error).message}); starting fresh moments`);
       }
     }
-    // The model's own architecture wins over flags when resuming.
-    Object.assign(settings, { tokenizer: c.config.tokenizer });
   }
   const outPath = (flags.out as string | undefined) ?? resumePath ?? `${basename(files[0], extname(files[0]))}.${resume?.config.cell ?? settings.cell}.safetensors`;
 

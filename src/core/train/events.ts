@@ -18,18 +18,18 @@ export type TrainEvent =
   | { event: 'notice'; message: string }
   | { event: 'step'; step: number; loss: number; chars: number; charsPerSec: number; lr: number; gradNorm: number; epoch: number }
   | { event: 'val'; step: number; valLoss: number; bpc: number; best: boolean }
-  | {
-      event: 'done';
-      steps: number;
-      loss: number;
-      valLoss: number | null;
-      bpc: number | null;
-      chars: number;
-      charsPerSec: number;
-      seconds: number;
-      model: string | null;
-      backend: string;
-      reason: StopReason;
-    };
+  | ({ event: 'done'; model: string | null; backend: string } & TrainResult);
+
+/** How a run ended, as the trainer returns it. */
+export interface TrainResult {
+  steps: number;
+  loss: number;
+  valLoss: number | null;
+  bpc: number | null;
+  chars: number;
+  charsPerSec: number;
+  seconds: number;
+  reason: StopReason;
+}
 
 export type StopReason = 'budget' | 'cancelled' | 'early-stop' | 'diverged';

@@ -7,7 +7,7 @@ import { clipGradNorm, makeOptimizer, type Adam, type Sgd } from '../optim/optim
 import { learningRate } from '../optim/schedule';
 import { Rng } from '../rng';
 import { streamLoss } from './evaluate';
-import type { StopReason, TrainEvent } from './events';
+import type { StopReason, TrainEvent, TrainResult } from './events';
 import { DEFAULT_STEPS, type TrainSettings } from './settings';
 
 /** A model to continue training: weights, vocabulary and where the run had got to. */
@@ -19,16 +19,7 @@ export interface ResumeFrom {
   optimizer?: { kind: string; steps: number; tensors: Map<string, Float32Array> };
 }
 
-export interface TrainResult {
-  steps: number;
-  loss: number;
-  valLoss: number | null;
-  bpc: number | null;
-  chars: number;
-  charsPerSec: number;
-  seconds: number;
-  reason: StopReason;
-}
+export type { TrainResult };
 
 export class TrainError extends Error {
   override name = 'TrainError';
@@ -54,6 +45,7 @@ export class Trainer {
   /** Characters per token of the corpus, so word models report chars/s too. */
   readonly charsPerToken: number;
   readonly notices: string[] = [];
+  readonly settings: TrainSettings;
   step = 0;
   lastLoss = NaN;
   bestVal: number | null = null;
@@ -63,18 +55,20 @@ export class Trainer {
   constructor(
     readonly backend: Backend,
     text: string,
-    readonly settings: TrainSettings,
+    settings: TrainSettings,
     resume?: ResumeFrom,
   ) {
+    // A resumed model keeps its architecture and tokenizer whatever the settings say; record what really runs.
+    this.settings = resume ? { ...settings, ...resume.config } : settings;
     if (text.length === 0) throw new TrainError('the text is empty: there is nothing to learn from');
-    const s = settings;
-    this.tokenizer = resume ? new VocabTokenizer(resume.config.tokenizer, resume.vocab) : buildTokenizer(s.tokenizer, text);
+    const s = this.settings;
+    this.tokenizer = resume ? new VocabTokenizer(s.tokenizer, resume.vocab) : buildTokenizer(s.tokenizer, text);
     const unknown = new Set<string>();
     const tokens = this.tokenizer.encode(text, (t) => unknown.add(t));
     if (unknown.size) this.notices.push(`${unknown.size} symbol(s) not in the model's vocabulary were skipped: ${[...unknown].slice(0, 10).map((u) => JSON.stringify(u)).join(' ')}`);
     if (this.tokenizer.vocab.length < 2) throw new TrainError(`the text has only ${this.tokenizer.vocab.length} distinct ${s.tokenizer === 'char' ? 'character' : 'token'}: a language model needs at least 2`);
     if (tokens.length < 3) throw new TrainError(`the text is too short: ${tokens.length} token(s), need at least 3`);
-    this.charsPerToken = s.tokenizer === 'char' || (resume && resume.config.tokenizer === 'char') ? 1 : text.length / tokens.length;
+    this.charsPerToken = s.tokenizer === 'char' ? 1 : text.length / tokens.length;
 
     const { train, val } = splitValidation(tokens, tokens.length * s.val >= 2 ? s.val : 0);
     if (s.val > 0 && val.length < 2) this.notices.push('the text is too short to hold out a validation part; validation is off');
