@@ -34,7 +34,6 @@ describe('Ctrl-C during rlab train', () => {
     expect(done.reason).toBe('cancelled');
     const saved = done.steps as number;
     expect(saved).toBeGreaterThanOrEqual(5);
-    expect(saved).toBeLessThan(1_000_000);
     expect(readModelFileFromDisk(model).training.steps).toBe(saved);
     expect(existsSync(join(dir, 'm.optim.safetensors'))).toBe(true);
 

@@ -7,6 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, colorPixels, inkPixels, open, serve, THEMES, type Served, type Session } from './harness';
+import { loadBigRuns, zoomAndPan } from './bigRuns';
 import { ARTIFACTS, record, type Fixture } from './record';
 
 const VIEWS = ['loss', 'states', 'text', 'gates', 'gradient', 'unrolled', 'sample'] as const;
@@ -409,95 +410,17 @@ describe('inspection panel (real bundle, headless Chromium)', () => {
     }
   });
 
-  it('keeps the loss chart smooth with 100,000 points × 3 runs', async () => {
+  it('draws 100,000 points × 3 runs and redraws on every zoom and pan key', async () => {
+    // Frame times are measured by `npm run bench:panel`, not asserted here.
     const perf = await open(served.url, fx, { theme: 'dark', feed: 'none' });
     try {
-      const page = perf.page;
-      const N = 100_000;
-      const load = await page.evaluate(async (n) => {
-        const send = (window as unknown as { __send: (m: unknown) => void }).__send;
-        const t0 = performance.now();
-        for (let r = 0; r < 3; r++) {
-          send({ type: 'run', run: `big-${r}`, label: `big-${r}`, cell: ['rnn', 'lstm', 'gru'][r], tokenizer: 'char', status: 'done' });
-          const train = new Float64Array(n * 4);
-          const val = new Float64Array((n / 500) * 4);
-          for (let i = 0; i < n; i++) {
-            const loss = 4.2 * Math.exp(-i / (8000 * (r + 1))) + 1.2 + 0.15 * Math.sin(i * 0.37 + r) * Math.random();
-            train.set([i + 1, (i + 1) * 512, (i + 1) * 0.01 * (r + 1), loss], i * 4);
-            if (i % 500 === 499) val.set([i + 1, (i + 1) * 512, (i + 1) * 0.01 * (r + 1), loss + 0.1], ((i + 1) / 500 - 1) * 4);
-          }
-          send({ type: 'metrics', run: `big-${r}`, train, val });
-        }
-        await new Promise((ok) => {
-          const wait = () => (document.querySelector('.loss-view .uplot') ? requestAnimationFrame(() => requestAnimationFrame(ok)) : setTimeout(wait, 10));
-          wait();
-        });
-        return performance.now() - t0;
-      }, N);
-      const m = await page.evaluate(async () => {
-        const box = document.querySelector<HTMLElement>('.loss-view .chart-box')!;
-        box.focus();
-        const raf = () => new Promise<number>((r) => requestAnimationFrame(r));
-        performance.clearMeasures('rlab:loss-draw');
-        // the headless compositor's own cadence, for reference
-        const idle: number[] = [];
-        let last = await raf();
-        for (let i = 0; i < 20; i++) {
-          const now = await raf();
-          idle.push(now - last);
-          last = now;
-        }
-        const frames: number[] = [];
-        const work: number[] = [];
-        last = await raf();
-        // zoom in 12 times and back out, then pan: one keyboard step per frame
-        const keys = [...Array(12).fill('+'), ...Array(12).fill('-'), ...Array(12).fill('ArrowRight'), ...Array(12).fill('ArrowLeft'), '0'];
-        for (const key of keys) {
-          const t0 = performance.now();
-          box.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
-          await new Promise((r) => setTimeout(r, 0)); // uPlot redraws in a microtask: the whole redraw is done here
-          work.push(performance.now() - t0);
-          const now = await raf();
-          frames.push(now - last);
-          last = now;
-        }
-        const draws = performance.getEntriesByName('rlab:loss-draw').map((e) => e.duration);
-        // a live update: 100 more points per run, re-smoothed and re-aligned (300k rows)
-        const send = (window as unknown as { __send: (m: unknown) => void }).__send;
-        const t0 = performance.now();
-        for (let r = 0; r < 3; r++) {
-          const train = new Float64Array(400);
-          for (let i = 0; i < 100; i++) train.set([100_001 + i, (100_001 + i) * 512, (100_001 + i) * 0.01, 1.3], i * 4);
-          send({ type: 'metrics', run: `big-${r}`, train, val: [] });
-        }
-        await raf();
-        await raf();
-        const update = performance.now() - t0;
-        const q = (xs: number[], p: number) => {
-          const v = [...xs].sort((a, b) => a - b);
-          return Math.round(v[Math.min(v.length - 1, Math.floor(p * v.length))] * 10) / 10;
-        };
-        return {
-          steps: frames.length,
-          idleFrameMedianMs: q(idle, 0.5),
-          frameMedianMs: q(frames, 0.5),
-          frameP95Ms: q(frames, 0.95),
-          redrawMedianMs: q(work, 0.5),
-          redrawP95Ms: q(work, 0.95),
-          redrawMaxMs: q(work, 1),
-          canvasDrawMedianMs: q(draws, 0.5),
-          draws: draws.length,
-          liveUpdateMs: Math.round(update),
-        };
-      });
-      const result = { points: `${N} × 3 runs (train, smoothed + raw, and validation)`, initialLoadMs: load, ...m };
-      writeFileSync(join(ARTIFACTS, 'frame-time.json'), JSON.stringify(result, null, 2));
-      console.log('loss chart frame time:', JSON.stringify(result));
-      await shot(perf, 'loss-100k-dark');
+      await loadBigRuns(perf.page, 100_000);
+      expect(await perf.page.locator('.loss-view .run').count()).toBe(3);
+      expect(await inkPixels(perf.page, '.loss-view canvas')).toBeGreaterThan(2000);
+      const m = await zoomAndPan(perf.page);
+      expect(m.steps).toBe(49);
       expect(m.draws).toBeGreaterThan(20);
-      // one zoom or pan step: redrawn and painted within a 60 Hz frame (median), never more than two
-      expect(m.frameMedianMs).toBeLessThan(m.idleFrameMedianMs * 1.5);
-      expect(m.frameP95Ms).toBeLessThan(m.idleFrameMedianMs * 2.5);
+      await shot(perf, 'loss-100k-dark');
       expect(perf.errors).toEqual([]);
     } finally {
       await perf.close();
