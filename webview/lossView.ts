@@ -279,14 +279,14 @@ export class LossView implements View {
       const raw = scaled(r.train.loss.view);
       if (st.smoothing > 0) {
         cols.push({ x, y: raw });
-        ser.push({ label: `${r.label} ${t('raw')}`, stroke: withAlpha(c, 0.25), width: 1, spanGaps: true, points: { show: false } });
+        ser.push({ label: `${r.label} ${t('raw')}`, stroke: withAlpha(c, this.ctx.theme.faint), width: this.ctx.theme.line, spanGaps: true, points: { show: false } });
       }
       // Width 1 everywhere: a hairline is the canvas's fast path (wider strokes cost ~3x the raster time at 100k points).
       cols.push({ x, y: smooth(raw, st.smoothing) });
-      ser.push({ label: `${r.label} ${t('train')}`, stroke: c, width: 1, spanGaps: true, points: { show: false } });
+      ser.push({ label: `${r.label} ${t('train')}`, stroke: c, width: this.ctx.theme.line, spanGaps: true, points: { show: false } });
       if (st.showVal && r.val.loss.n) {
         cols.push({ x: this.xOf(r.val), y: scaled(r.val.loss.view) });
-        ser.push({ label: `${r.label} ${t('val')}`, stroke: c, width: 1, dash: [5, 4], spanGaps: true, points: { show: true, size: 5, fill: c } });
+        ser.push({ label: `${r.label} ${t('val')}`, stroke: c, width: this.ctx.theme.line, dash: [5, 4], spanGaps: true, points: { show: true, size: 5, fill: c } });
       }
     }
     return { data: align(cols), series: ser };

@@ -9,6 +9,10 @@ export interface Theme {
   focus: string;
   font: string;
   series: string[];
+  /** Chart line width: wider in high contrast, where VS Code thickens every stroke. */
+  line: number;
+  /** Opacity of secondary traces (raw loss under its smoothed curve): firmer in high contrast. */
+  faint: number;
 }
 
 const css = (name: string, fallback: string) => getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
@@ -17,6 +21,7 @@ export function readTheme(): Theme {
   const c = document.body.classList;
   const kind = c.contains('vscode-high-contrast-light') ? 'high-contrast-light' : c.contains('vscode-high-contrast') ? 'high-contrast' : c.contains('vscode-light') ? 'light' : 'dark';
   const light = kind === 'light' || kind === 'high-contrast-light';
+  const hc = kind === 'high-contrast' || kind === 'high-contrast-light';
   const fg = css('--vscode-editor-foreground', light ? '#333333' : '#cccccc');
   return {
     kind,
@@ -24,7 +29,7 @@ export function readTheme(): Theme {
     muted: css('--vscode-descriptionForeground', light ? '#717171' : '#9d9d9d'),
     bg: css('--vscode-editor-background', light ? '#ffffff' : '#1e1e1e'),
     grid: css('--vscode-editorIndentGuide-background1', light ? '#d3d3d3' : '#404040'),
-    border: css('--vscode-panel-border', light ? '#e5e5e5' : '#2b2b2b'),
+    border: css(hc ? '--vscode-contrastBorder' : '--vscode-panel-border', light ? '#e5e5e5' : '#2b2b2b'),
     focus: css('--vscode-focusBorder', '#007fd4'),
     font: `${css('--vscode-font-size', '13px')} ${css('--vscode-font-family', 'system-ui, sans-serif')}`,
     series: [
@@ -35,6 +40,8 @@ export function readTheme(): Theme {
       css('--vscode-charts-red', '#f14c4c'),
       css('--vscode-charts-yellow', '#cca700'),
     ],
+    line: hc ? 2 : 1,
+    faint: hc ? 0.5 : 0.25,
   };
 }
 

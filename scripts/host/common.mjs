@@ -81,6 +81,26 @@ export async function hookAutomation(page, { logFile, onResult }) {
 }
 
 /**
+ * Opens the workbench at `url` on a fresh page of `browser`, waits for the extension tests it
+ * starts to exit (or time out, or crash the page: a screenshot then lands in `dir`) and returns
+ * the host's exit code.
+ */
+export async function runWorkbench(browser, url, { logFile, dir, log, onResult }) {
+  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  const done = hookAutomation(page, { logFile, onResult });
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  log('workbench page loaded');
+  const result = await done;
+  if (result.timeout) {
+    log(`TIMEOUT: no result after ${timeoutS}s`);
+    await page.screenshot({ path: path.join(dir, 'timeout.png') }).catch(() => {});
+  }
+  if (result.crashed) log('the page crashed');
+  log(`extension host exit code ${result.code}`);
+  return result.code;
+}
+
+/**
  * Writes test/artifacts/host-<name>.json ({ passed, failed, skipped, exitCode, seconds }) for
  * scripts/test-summary.mjs, prints the closing line and returns the process exit code.
  * A run that produced no mocha result counts as one failure.

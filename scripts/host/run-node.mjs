@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { chromiumArgs, chromiumPath, finish, freePort, hookAutomation, makeLog, requireBuilt, root, timeoutS, verbose, watchdog, writeWorkspace } from './common.mjs';
+import { chromiumArgs, chromiumPath, finish, freePort, makeLog, requireBuilt, root, runWorkbench, timeoutS, verbose, watchdog, writeWorkspace } from './common.mjs';
 
 const require = createRequire(path.join(root, 'package.json'));
 const log = makeLog('node-host');
@@ -99,25 +99,14 @@ try {
   log('code-server listening');
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs, timeout: 60_000, env: { ...process.env, TMPDIR: dirs.tmp } });
   log(`chromium ${browser.version()}`);
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-  const done = hookAutomation(page, { logFile: path.join(runDir, 'workbench.log'), onResult: (r) => { mocha = r; } });
   const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
   const payload = [
     ['extensionDevelopmentPath', remote(root)],
     ['extensionTestsPath', remote(testsPath)],
     ['skipWelcome', 'true'],
   ];
-  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
-    { waitUntil: 'domcontentloaded', timeout: 60_000 });
-  log('workbench page loaded');
-  const result = await done;
-  if (result.timeout) {
-    log(`TIMEOUT: no result after ${timeoutS}s`);
-    await page.screenshot({ path: path.join(runDir, 'timeout.png') }).catch(() => {});
-  }
-  if (result.crashed) log('the page crashed');
-  exitCode = result.code;
-  log(`extension host exit code ${exitCode}`);
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  exitCode = await runWorkbench(browser, url, { logFile: path.join(runDir, 'workbench.log'), dir: runDir, log, onResult: (r) => { mocha = r; } });
 } catch (e) {
   log('ERROR ' + (e?.stack || e));
 } finally {

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { setupVSCodeWeb } from './setup-web.mjs';
-import { chromiumArgs, chromiumPath, finish, freePort, hookAutomation, makeLog, requireBuilt, root, timeoutS, tmpBase, verbose, watchdog, writeWorkspace } from './common.mjs';
+import { chromiumArgs, chromiumPath, finish, freePort, makeLog, requireBuilt, root, runWorkbench, timeoutS, tmpBase, verbose, watchdog, writeWorkspace } from './common.mjs';
 
 const require = createRequire(path.join(root, 'package.json'));
 const log = makeLog('web-host');
@@ -49,18 +49,7 @@ try {
   });
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs, timeout: 60_000 });
   log(`chromium ${browser.version()}`);
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-  const done = hookAutomation(page, { logFile, onResult: (r) => { mocha = r; } });
-  await page.goto(`http://${pageHost}:${port}/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-  log('workbench page loaded');
-  const result = await done;
-  if (result.timeout) {
-    log(`TIMEOUT: no result after ${timeoutS}s`);
-    await page.screenshot({ path: path.join(tmp, 'timeout.png') }).catch(() => {});
-  }
-  if (result.crashed) log('the page crashed');
-  exitCode = result.code;
-  log(`extension host exit code ${exitCode}`);
+  exitCode = await runWorkbench(browser, `http://${pageHost}:${port}/`, { logFile, dir: tmp, log, onResult: (r) => { mocha = r; } });
 } catch (e) {
   log('ERROR ' + (e?.stack || e));
 } finally {

@@ -19,8 +19,8 @@ import { ROOT } from './record';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', ...(process.env.RLAB_CHROMIUM_ARGS?.split(' ').filter(Boolean) ?? [])];
 
-/** A subset of VS Code's Dark Modern and Light Modern colours: what the panel reads. */
-export const THEMES: Record<'dark' | 'light', { cls: string; vars: Record<string, string> }> = {
+/** A subset of VS Code's Dark Modern, Light Modern and the two High Contrast themes' colours: what the panel reads. */
+export const THEMES: Record<'dark' | 'light' | 'hc' | 'hcLight', { cls: string; vars: Record<string, string> }> = {
   dark: {
     cls: 'vscode-dark',
     vars: {
@@ -43,6 +43,30 @@ export const THEMES: Record<'dark' | 'light', { cls: string; vars: Record<string
       '--vscode-input-background': '#ffffff', '--vscode-input-foreground': '#3b3b3b', '--vscode-input-border': '#cecece', '--vscode-dropdown-background': '#ffffff', '--vscode-dropdown-foreground': '#3b3b3b',
       '--vscode-charts-blue': '#1a85ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#388a34', '--vscode-charts-purple': '#652d90', '--vscode-charts-red': '#e51400', '--vscode-charts-yellow': '#bf8803',
       '--vscode-textLink-foreground': '#005fb8', '--vscode-editorWidget-background': '#f8f8f8', '--vscode-editor-selectionBackground': '#add6ff', '--vscode-errorForeground': '#f85149',
+    },
+  },
+  hc: {
+    cls: 'vscode-high-contrast',
+    vars: {
+      '--vscode-font-family': 'system-ui, sans-serif', '--vscode-font-size': '13px', '--vscode-editor-font-family': 'monospace', '--vscode-editor-font-size': '13px',
+      '--vscode-foreground': '#ffffff', '--vscode-editor-foreground': '#ffffff', '--vscode-editor-background': '#000000', '--vscode-descriptionForeground': '#ffffffb3',
+      '--vscode-contrastBorder': '#6fc3df', '--vscode-contrastActiveBorder': '#f38518', '--vscode-panel-border': '#6fc3df', '--vscode-focusBorder': '#f38518', '--vscode-editorIndentGuide-background1': '#ffffff',
+      '--vscode-button-background': '#000000', '--vscode-button-foreground': '#ffffff', '--vscode-button-border': '#6fc3df', '--vscode-button-secondaryForeground': '#ffffff',
+      '--vscode-input-background': '#000000', '--vscode-input-foreground': '#ffffff', '--vscode-input-border': '#6fc3df', '--vscode-dropdown-background': '#000000', '--vscode-dropdown-foreground': '#ffffff', '--vscode-dropdown-border': '#6fc3df',
+      '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185', '--vscode-charts-purple': '#b180d7', '--vscode-charts-red': '#f48771', '--vscode-charts-yellow': '#cca700',
+      '--vscode-textLink-foreground': '#21a6ff', '--vscode-editorWidget-background': '#0c141f', '--vscode-editor-selectionBackground': '#ffffff', '--vscode-errorForeground': '#f48771',
+    },
+  },
+  hcLight: {
+    cls: 'vscode-high-contrast-light',
+    vars: {
+      '--vscode-font-family': 'system-ui, sans-serif', '--vscode-font-size': '13px', '--vscode-editor-font-family': 'monospace', '--vscode-editor-font-size': '13px',
+      '--vscode-foreground': '#292929', '--vscode-editor-foreground': '#292929', '--vscode-editor-background': '#ffffff', '--vscode-descriptionForeground': '#292929b3',
+      '--vscode-contrastBorder': '#0f4a85', '--vscode-contrastActiveBorder': '#006bbd', '--vscode-panel-border': '#0f4a85', '--vscode-focusBorder': '#006bbd', '--vscode-editorIndentGuide-background1': '#292929',
+      '--vscode-button-background': '#0f4a85', '--vscode-button-foreground': '#ffffff', '--vscode-button-border': '#0f4a85', '--vscode-button-secondaryForeground': '#292929',
+      '--vscode-input-background': '#ffffff', '--vscode-input-foreground': '#292929', '--vscode-input-border': '#0f4a85', '--vscode-dropdown-background': '#ffffff', '--vscode-dropdown-foreground': '#292929', '--vscode-dropdown-border': '#0f4a85',
+      '--vscode-charts-blue': '#0f4a85', '--vscode-charts-orange': '#b5200d', '--vscode-charts-green': '#374e06', '--vscode-charts-purple': '#652d90', '--vscode-charts-red': '#b5200d', '--vscode-charts-yellow': '#895503',
+      '--vscode-textLink-foreground': '#0f4a85', '--vscode-editorWidget-background': '#ffffff', '--vscode-editor-selectionBackground': '#0f4a851a', '--vscode-errorForeground': '#b5200d',
     },
   },
 };
@@ -100,6 +124,7 @@ function initScript(fixture: Fixture, theme: keyof typeof THEMES, lang: 'en' | '
   w.__setTheme = (name) => {
     const t = THEMES[name];
     const html = document.documentElement;
+    html.style.cssText = ''; // no colour of the previous theme lingers
     for (const [k, v] of Object.entries(t.vars)) html.style.setProperty(k, v);
     document.body.className = t.cls;
   };
@@ -194,5 +219,38 @@ export async function colorPixels(page: Page, selector: string, hex: string): Pr
       return n;
     },
     [selector, hex] as const,
+  );
+}
+
+/**
+ * Visible buttons under `root` whose text has less than `min`:1 WCAG contrast with the first
+ * opaque background behind it, as "label: ratio" (empty when all pass).
+ */
+export async function buttonContrasts(page: Page, root: string, min = 7): Promise<string[]> {
+  return page.evaluate(
+    ([root, min]) => {
+      const rgba = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+      const lum = ([r, g, b]: number[]) => {
+        const f = (x: number) => ((x /= 255) <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      const behind = (e: Element | null): number[] => {
+        for (; e; e = e.parentElement) {
+          const c = rgba(getComputedStyle(e).backgroundColor);
+          if (c.length === 3 || (c.length === 4 && c[3] === 1)) return c.slice(0, 3);
+        }
+        return [255, 255, 255];
+      };
+      const bad: string[] = [];
+      for (const b of document.querySelectorAll<HTMLElement>(`${root} button`)) {
+        if (!b.offsetParent || !b.textContent?.trim()) continue;
+        const fg = lum(rgba(getComputedStyle(b).color).slice(0, 3));
+        const bg = lum(behind(b));
+        const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+        if (ratio < (min as number)) bad.push(`${b.textContent.trim()}: ${ratio.toFixed(2)}`);
+      }
+      return bad;
+    },
+    [root, min] as const,
   );
 }

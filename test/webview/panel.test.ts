@@ -6,7 +6,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, colorPixels, inkPixels, open, serve, THEMES, type Served, type Session } from './harness';
+import { buttonContrasts, CHROMIUM, colorPixels, inkPixels, open, serve, THEMES, type Served, type Session } from './harness';
 import { loadBigRuns, zoomAndPan } from './bigRuns';
 import { ARTIFACTS, record, type Fixture } from './record';
 
@@ -346,6 +346,7 @@ describe('inspection panel (real bundle, headless Chromium)', () => {
         const bgCorner = await page.evaluate(() => Array.from(document.querySelector<HTMLCanvasElement>('.states-view canvas.heatmap')!.getContext('2d')!.getImageData(1, 1, 1, 1).data));
         expect(bgCorner.slice(0, 3)).toEqual([255, 255, 255]);
       }
+      expect(await buttonContrasts(page, `#view-${v}`, 4.5), v).toEqual([]); // WCAG 2 AA
       await shot(s, `${v}-light`);
     }
     await page.evaluate(() => (window as unknown as { __setTheme: (t: string) => void }).__setTheme('dark'));
@@ -354,6 +355,47 @@ describe('inspection panel (real bundle, headless Chromium)', () => {
       await frame();
       await shot(s, `${v}-dark`);
     }
+    expect(s.errors).toEqual([]);
+  });
+
+  it('follows high contrast themes: outlines, firmer strokes, every view in HC dark and HC light', async () => {
+    const page = s.page;
+    const setTheme = (t: string) => page.evaluate((x) => (window as unknown as { __setTheme: (t: string) => void }).__setTheme(x), t);
+    const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+    await tab('loss');
+    await frame();
+    const blue = (hex: string) => colorPixels(page, '.loss-view canvas', hex);
+    const thin = await blue(THEMES.dark.vars['--vscode-charts-blue']);
+    for (const [name, file] of [['hc', 'hc'], ['hcLight', 'hc-light']] as const) {
+      const vars = THEMES[name].vars;
+      await setTheme(name);
+      await tab('loss');
+      await frame();
+      // the same curves, drawn twice as wide
+      if (name === 'hc') expect(await blue(vars['--vscode-charts-blue'])).toBeGreaterThan(thin * 1.25);
+      const selected = await page.evaluate(() => {
+        const st = getComputedStyle(document.querySelector('.tab[aria-selected="true"]')!);
+        return { color: st.outlineColor, style: st.outlineStyle, width: st.outlineWidth };
+      });
+      expect(selected).toEqual({ color: rgb(vars['--vscode-contrastActiveBorder']), style: 'solid', width: '1px' });
+      const buttonBorder = await page.evaluate(() => getComputedStyle(document.querySelector('.loss-view .button')!).borderTopColor);
+      expect(buttonBorder).toBe(rgb(vars['--vscode-contrastBorder']));
+      for (const v of VIEWS) {
+        await tab(v);
+        await frame();
+        if (v === 'states') {
+          const corner = await page.evaluate(() => Array.from(document.querySelector<HTMLCanvasElement>('.states-view canvas.heatmap')!.getContext('2d')!.getImageData(1, 1, 1, 1).data));
+          expect(corner.slice(0, 3)).toEqual(name === 'hc' ? [0, 0, 0] : [255, 255, 255]);
+        }
+        // WCAG 2 AAA for text in high contrast: 7:1 between every visible button's text and what is behind it
+        expect(await buttonContrasts(page, `#view-${v}`), v).toEqual([]);
+        await shot(s, `${v}-${file}`);
+      }
+    }
+    await setTheme('dark');
+    await tab('loss');
+    await frame();
+    expect(await blue(THEMES.dark.vars['--vscode-charts-blue'])).toBeLessThan(thin * 1.1);
     expect(s.errors).toEqual([]);
   });
 
