@@ -2,6 +2,7 @@
 // the charlstm workload side by side with PyTorch (alternating runs, since two cores are easily
 // disturbed), printing the ratio. --peers all also runs the TF.js (wasm) and brain.js peers from
 // ../shared/peers (installed with npm ci into a temporary copy).
+// Also the host's event-loop delay while training (scripts/bench-host.mjs).
 // Usage: node scripts/bench.mjs [--quick] [--no-peers] [--peers all] [--peers-only] [--hidden 128,512]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync } from 'node:fs';
@@ -27,6 +28,10 @@ if (!args.includes('--peers-only')) {
   console.log('== rlab bench (every available backend)');
   const all = rlab(['--hidden', hiddens.join(','), ...(quick ? ['--quick'] : [])]);
   for (const m of all) console.log(JSON.stringify(m));
+  console.log('\n== the extension host\'s event loop while its training thread runs');
+  const host = spawnSync(process.execPath, [join(root, 'scripts/bench-host.mjs'), '--seconds', quick ? '5' : '30'], { encoding: 'utf8' });
+  if (host.status !== 0) throw new Error(`bench-host failed: ${host.stderr}`);
+  console.log(host.stdout.trim());
 }
 
 // The PyTorch peer from ../shared/peers (same workload definition), when Debian's python3-torch is here.
