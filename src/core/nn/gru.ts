@@ -2,8 +2,8 @@ import type { Arr, Backend } from '../backend/backend';
 import type { Rng } from '../rng';
 import { allocAll, blocks, reportStep, ShapeCache, type RecurrentLayer, type StepGradient, type UnrolledLayer } from './layer';
 import { gateSlice } from './lstm';
-import { addColumnSums, addRowVector, sigmoid, tanh } from './math';
-import { cellParams, initCell, type Param } from './param';
+import { addRowVector, sigmoid, tanh } from './math';
+import { addCellGrads, cellParams, initCell, type Param } from './param';
 
 /**
  * GRU layer with PyTorch's semantics and gate order (r, z, n):
@@ -96,7 +96,7 @@ export class GruLayer implements RecurrentLayer {
   }
 
   private backward(w: ReturnType<GruLayer['workspace']>, T: number, B: number, x: Arr, dOut: Arr, dX: Arr | null, onStep?: StepGradient): Arr {
-    const { backend: be, hidden: H, inputSize: I } = this;
+    const { backend: be, hidden: H } = this;
     const G = 3 * H;
     const BH = B * H;
     const { dh, dzi, dzh } = w;
@@ -134,11 +134,7 @@ export class GruLayer implements RecurrentLayer {
       }
       be.matmulNN(dhh, this.wHh.data, dh, B, H, G, true);
     }
-    be.matmulTN(dzi, x, this.wIh.grad, G, I, T * B, true);
-    be.matmulTN(dzh, w.hs.subarray(0, T * BH), this.wHh.grad, G, H, T * B, true);
-    addColumnSums(dzi, T * B, G, this.bIh.grad);
-    addColumnSums(dzh, T * B, G, this.bHh.grad);
-    if (dX) be.matmulNN(dzi, this.wIh.data, dX, T * B, I, G, false);
+    addCellGrads(be, this.params, dzi, dzh, x, w.hs.subarray(0, T * BH), T * B, dX);
     return dh;
   }
 }

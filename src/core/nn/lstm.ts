@@ -1,8 +1,8 @@
 import type { Arr, Backend } from '../backend/backend';
 import type { Rng } from '../rng';
 import { allocAll, blocks, reportStep, ShapeCache, type RecurrentLayer, type StepGradient, type UnrolledLayer } from './layer';
-import { addColumnSums, addRowVector, sigmoid, tanh } from './math';
-import { cellParams, initCell, type Param } from './param';
+import { addRowVector, sigmoid, tanh } from './math';
+import { addCellGrads, cellParams, initCell, type Param } from './param';
 
 /**
  * LSTM layer with PyTorch's semantics and gate order (i, f, g, o):
@@ -105,7 +105,7 @@ export class LstmLayer implements RecurrentLayer {
   }
 
   private backward(w: ReturnType<LstmLayer['workspace']>, T: number, B: number, x: Arr, dOut: Arr, dX: Arr | null, onStep?: StepGradient): Arr {
-    const { backend: be, hidden: H, inputSize: I } = this;
+    const { backend: be, hidden: H } = this;
     const G = 4 * H;
     const BH = B * H;
     const { cs, tc, dz, dh, dc } = w;
@@ -138,11 +138,7 @@ export class LstmLayer implements RecurrentLayer {
       }
       be.matmulNN(dzt, this.wHh.data, dh, B, H, G, false);
     }
-    be.matmulTN(dz, x, this.wIh.grad, G, I, T * B, true);
-    be.matmulTN(dz, w.hs.subarray(0, T * BH), this.wHh.grad, G, H, T * B, true);
-    addColumnSums(dz, T * B, G, this.bIh.grad);
-    addColumnSums(dz, T * B, G, this.bHh.grad);
-    if (dX) be.matmulNN(dz, this.wIh.data, dX, T * B, I, G, false);
+    addCellGrads(be, this.params, dz, dz, x, w.hs.subarray(0, T * BH), T * B, dX);
     return dh;
   }
 }

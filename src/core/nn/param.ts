@@ -1,4 +1,5 @@
 import type { Arr, Backend } from '../backend/backend';
+import { addColumnSums } from './math';
 import type { Rng } from '../rng';
 
 /** A parameter tensor with its gradient, named as PyTorch names it. */
@@ -39,4 +40,19 @@ export function cellParams(backend: Backend, layer: number, gates: number, input
 export function initCell(params: Param[], hidden: number, rng: Rng): void {
   const bound = 1 / Math.sqrt(hidden);
   for (const p of params) initUniform(p, bound, rng);
+}
+
+/**
+ * A recurrent layer's weight gradients once the pre-activation gradients of all `rows` = T·B
+ * positions are known (dZi feeds W_ih·x, dZh feeds W_hh·h_{t−1}; the same array for RNN and LSTM):
+ * ∂W_ih += dZiᵀ·x, ∂W_hh += dZhᵀ·h_prev, ∂b_ih += Σ dZi, ∂b_hh += Σ dZh, and ∂x = dZi·W_ih if asked.
+ */
+export function addCellGrads(be: Backend, [wIh, wHh, bIh, bHh]: Param[], dZi: Arr, dZh: Arr, x: Arr, hPrev: Arr, rows: number, dX: Arr | null): void {
+  const [G, I] = wIh.shape;
+  const H = wHh.shape[1];
+  be.matmulTN(dZi, x, wIh.grad, G, I, rows, true);
+  be.matmulTN(dZh, hPrev, wHh.grad, G, H, rows, true);
+  addColumnSums(dZi, rows, G, bIh.grad);
+  addColumnSums(dZh, rows, G, bHh.grad);
+  if (dX) be.matmulNN(dZi, wIh.data, dX, rows, I, G, false);
 }

@@ -1,8 +1,8 @@
 import type { Arr, Backend } from '../backend/backend';
 import type { Rng } from '../rng';
 import { allocAll, blocks, reportStep, ShapeCache, type RecurrentLayer, type StepGradient, type UnrolledLayer } from './layer';
-import { addColumnSums, addRowVector, tanh } from './math';
-import { cellParams, initCell, type Param } from './param';
+import { addRowVector, tanh } from './math';
+import { addCellGrads, cellParams, initCell, type Param } from './param';
 
 /**
  * The plain (Elman) recurrent layer, nn.RNN(nonlinearity='tanh'):
@@ -74,7 +74,7 @@ export class RnnLayer implements RecurrentLayer {
   }
 
   private backward(w: ReturnType<RnnLayer['workspace']>, T: number, B: number, x: Arr, dOut: Arr, dX: Arr | null, onStep?: StepGradient): Arr {
-    const { backend: be, hidden: H, inputSize: I } = this;
+    const { backend: be, hidden: H } = this;
     const BH = B * H;
     const { dz, dh } = w;
     dh.fill(0, 0, BH);
@@ -87,11 +87,7 @@ export class RnnLayer implements RecurrentLayer {
       for (let k = 0; k < BH; k++) dzt[k] = (dOut[s + k] + dh[k]) * (1 - h[k] * h[k]);
       be.matmulNN(dzt, this.wHh.data, dh, B, H, H, false);
     }
-    be.matmulTN(dz, x, this.wIh.grad, H, I, T * B, true);
-    be.matmulTN(dz, w.hs.subarray(0, T * BH), this.wHh.grad, H, H, T * B, true);
-    addColumnSums(dz, T * B, H, this.bIh.grad);
-    addColumnSums(dz, T * B, H, this.bHh.grad);
-    if (dX) be.matmulNN(dz, this.wIh.data, dX, T * B, I, H, false);
+    addCellGrads(be, this.params, dz, dz, x, w.hs.subarray(0, T * BH), T * B, dX);
     return dh;
   }
 }
