@@ -119,6 +119,10 @@ export class StatesView implements View {
       const key = p.sort === 'mean' ? s.mean : s.variance;
       this.order.sort((a, b) => key[b] - key[a]);
     }
+    // The layer, quantity, order or probed text may have changed: the readout describes what is drawn now.
+    if (this.cursor && (this.cursor.t >= g.steps || this.cursor.r >= g.H)) this.cursor = null;
+    this.tip.hidden = true;
+    this.readout.textContent = this.cursor ? this.describe(this.cursor) : '';
     this.draw();
   }
 
@@ -310,6 +314,7 @@ export class TextView implements View {
     );
     const g = this.grid();
     if (g) this.controls.append(legend(scaleFor(p.quantity, g, this.ctx.theme)));
+    this.readout.textContent = ''; // it described a token under the old unit or quantity; hovering fills it again
     this.paintText();
     this.renderMatches();
   }

@@ -175,6 +175,9 @@ describe('inspection panel (real bundle, headless Chromium)', () => {
     await page.waitForSelector('#view-text:not([hidden])');
     expect(Number(await page.getByRole('spinbutton', { name: 'Unit', exact: true }).inputValue())).toBe(unit);
     await page.locator('.text-view select').nth(1).selectOption('h');
+    // the quantity is shared: back on the heatmap, the keyboard cursor's readout names h, not f
+    await tab('states');
+    expect(await page.locator('.states-view .readout').textContent()).toMatch(/^unit \d+ · step 1 · ".+" · h = -?\d\.\d{3}$/);
     expect(s.errors).toEqual([]);
   });
 
