@@ -11,8 +11,27 @@ import { align } from './lossView';
 import { isGate, quantityLabel, saturation, type ProbeStore } from './probe';
 import { withAlpha, type Theme } from './theme';
 
-function axis(th: Theme, label: string, values?: uPlot.Axis['values']): uPlot.Axis {
-  return { label, stroke: th.muted, font: th.font, labelFont: th.font, grid: { stroke: th.grid, width: 1 }, ticks: { stroke: th.grid, width: 1 }, values };
+function axis(th: Theme, label: string, values?: uPlot.Axis['values'], splits?: uPlot.Axis['splits']): uPlot.Axis {
+  const own = splits ? { splits, filter: (_u: uPlot, vals: number[]) => vals } : {}; // our splits are already spaced: label each
+  return { label, stroke: th.muted, font: th.font, labelFont: th.font, grid: { stroke: th.grid, width: 1 }, ticks: { stroke: th.grid, width: 1 }, values, ...own };
+}
+
+/**
+ * Grid lines of a log axis at whole decades only, every 1, 2, 5, 10… of them so that lines stay
+ * at least 32 px apart, each with its label (uPlot's default adds 2…9 × 10^k: a solid band over
+ * twenty decades, and it drops labels closer than 30 px).
+ */
+export function decadeSplits(u: uPlot, _axis: number, min: number, max: number): number[] {
+  const lo = Math.floor(Math.log10(min));
+  const hi = Math.ceil(Math.log10(max));
+  const fit = Math.max(1, Math.floor(u.bbox.height / devicePixelRatio / 32));
+  const step = [1, 2, 5, 10, 20, 50].find((s) => (hi - lo) / s <= fit) ?? 100;
+  const out: number[] = [];
+  for (let k = Math.ceil(lo / step) * step; k <= hi; k += step) {
+    const v = 10 ** k;
+    if (v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9)) out.push(v);
+  }
+  return out;
 }
 
 /** uPlot paths builder that draws each (x, y) of a faceted series as a dot. */
@@ -227,7 +246,7 @@ export class GradientView implements View {
       width: Math.max(240, this.chartBox.clientWidth || 600),
       height: 360,
       scales: { x: { time: false }, y: { distr: 3 } },
-      axes: [axis(th, t('steps back (k)')), axis(th, g.normalize ? t('gradient norm relative to k = 0') : t('gradient norm'), (_u, vals) => vals.map((v) => (v == null ? '' : v.toExponential(0))))],
+      axes: [axis(th, t('steps back (k)')), axis(th, g.normalize ? t('gradient norm relative to k = 0') : t('gradient norm'), (_u, vals) => vals.map((v) => (v == null ? '' : v.toExponential(0))), decadeSplits)],
       series,
       cursor: { drag: { x: true, y: false } },
       legend: { live: true },

@@ -70,6 +70,7 @@ export function showToken(t: string): string {
 export function fmt(v: number, digits = 3): string {
   if (!Number.isFinite(v)) return '–';
   const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
+  // exponential where fixed digits would print a non-zero value as 0.00…
+  if (a !== 0 && (a < Math.max(1e-3, 10 ** -digits) || a >= 1e5)) return v.toExponential(2);
   return v.toFixed(digits);
 }

@@ -28,7 +28,8 @@ export function readTheme(): Theme {
     fg,
     muted: css('--vscode-descriptionForeground', light ? '#717171' : '#9d9d9d'),
     bg: css('--vscode-editor-background', light ? '#ffffff' : '#1e1e1e'),
-    grid: css('--vscode-editorIndentGuide-background1', light ? '#d3d3d3' : '#404040'),
+    // high contrast themes give guides the full foreground colour: too heavy behind data
+    grid: hc ? withAlpha(fg, 0.3) : css('--vscode-editorIndentGuide-background1', light ? '#d3d3d3' : '#404040'),
     border: css(hc ? '--vscode-contrastBorder' : '--vscode-panel-border', light ? '#e5e5e5' : '#2b2b2b'),
     focus: css('--vscode-focusBorder', '#007fd4'),
     font: `${css('--vscode-font-size', '13px')} ${css('--vscode-font-family', 'system-ui, sans-serif')}`,
