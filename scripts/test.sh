@@ -12,9 +12,7 @@ npx tsc -p tsconfig.dom.json --noEmit
 mkdir -p test/artifacts
 rc=0
 npx vitest run --reporter=default --reporter=json --outputFile=test/artifacts/vitest.json || rc=$?
-# Host suites (scripts/host/): each writes test/artifacts/host-<host>.json; a stale one must not count.
-rm -f test/artifacts/host-web.json test/artifacts/host-node.json
-node scripts/host/run-web.mjs || rc=$?
-node scripts/host/run-node.mjs || rc=$?
-node scripts/test-summary.mjs test/artifacts/vitest.json test/artifacts/host-web.json test/artifacts/host-node.json || rc=1
+# Host suites (scripts/host/run-all.sh): web (plain and cross-origin isolated) and Node.
+bash scripts/host/run-all.sh || rc=$?
+node scripts/test-summary.mjs test/artifacts/vitest.json test/artifacts/host-web.json test/artifacts/host-web-coi.json test/artifacts/host-node.json || rc=1
 exit $rc

@@ -7,7 +7,10 @@
 //   - the page is opened on vscode.localhost, not localhost: test-web puts webviews on
 //     <uuid>.<page host>, and only a same-site host lets their service worker register.
 // Env: CHROMIUM_PATH, RLAB_HOST_TIMEOUT_S (300), RLAB_WEB_PORT (a free one), RLAB_WEB_PAGE_HOST
-//      (vscode.localhost), RLAB_HOST_VERBOSE=1 (all workbench and browser log lines).
+//      (vscode.localhost), RLAB_HOST_VERBOSE=1 (all workbench and browser log lines),
+//      RLAB_WEB_COI=1: the workbench cross-origin isolated (COOP/COEP, as vscode.dev can be) with
+//      WebGPU enabled in Chromium: SharedArrayBuffer exists in the extension host, so the cpu
+//      backend gets its helper thread and webgpu its GPU thread (closing line `web-coi-host: …`).
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -15,7 +18,8 @@ import { setupVSCodeWeb } from './setup-web.mjs';
 import { chromiumArgs, chromiumPath, finish, freePort, makeLog, requireBuilt, root, runWorkbench, timeoutS, tmpBase, verbose, watchdog, writeWorkspace } from './common.mjs';
 
 const require = createRequire(path.join(root, 'package.json'));
-const log = makeLog('web-host');
+const coi = process.env.RLAB_WEB_COI === '1';
+const log = makeLog(coi ? 'web-coi-host' : 'web-host');
 watchdog('web-host', timeoutS + 60);
 const testsPath = path.join(root, 'dist/test/host/web/index.js');
 requireBuilt(testsPath);
@@ -46,8 +50,9 @@ try {
     testRunnerDataDir: build.dataDir,
     port,
     printServerLog: verbose,
+    coi,
   });
-  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs, timeout: 60_000 });
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: [...chromiumArgs, ...(coi ? ['--enable-unsafe-webgpu'] : [])], timeout: 60_000 });
   log(`chromium ${browser.version()}`);
   exitCode = await runWorkbench(browser, `http://${pageHost}:${port}/`, { logFile, dir: tmp, log, onResult: (r) => { mocha = r; } });
 } catch (e) {
@@ -58,4 +63,4 @@ try {
 }
 if (exitCode === 0 && !verbose) fs.rmSync(tmp, { recursive: true, force: true });
 else log(`logs kept in ${tmp}`);
-process.exit(finish('web', mocha, exitCode));
+process.exit(finish(coi ? 'web-coi' : 'web', mocha, exitCode));

@@ -313,3 +313,60 @@ describe('cpu backend on two threads', () => {
     }
   });
 });
+
+describe('cpu backend helper start-up', () => {
+  const product = async (be: Awaited<ReturnType<typeof createCpuBackend>>) => {
+    const [m, n, k] = [64, 1031, 256]; // large enough to be split
+    const rng = mulberry32(5);
+    const a = be.alloc(m * k);
+    const b = be.alloc(n * k);
+    const c = be.alloc(m * n);
+    for (const x of [a, b]) for (let i = 0; i < x.length; i++) x[i] = rng() * 2 - 1;
+    const want = new Float32Array(m * n);
+    new ReferenceBackend().matmulNT(Float32Array.from(a), Float32Array.from(b), want, m, n, k, false);
+    be.matmulNT(a, b, c, m, n, k, false);
+    let worst = 0;
+    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(c[i] - want[i]));
+    return worst;
+  };
+
+  it('waits, yielding, for a helper that starts only when the event loop turns (a browser nested worker)', async () => {
+    const { registerThreadSpawner } = await import('../../src/core/backend/threads');
+    const { nodeThreadSpawner } = await import('../../src/node/threads');
+    registerThreadSpawner({
+      cores: 2,
+      spawn(body) {
+        let real: ReturnType<typeof nodeThreadSpawner.spawn> | null = null;
+        const pending: unknown[] = [];
+        setTimeout(() => {
+          real = nodeThreadSpawner.spawn(body);
+          for (const m of pending) real.postMessage(m);
+        }, 50);
+        return { postMessage: (m) => (real ? real.postMessage(m) : pending.push(m)), terminate: () => real?.terminate() };
+      },
+    });
+    const be = await createCpuBackend({ threads: 2 });
+    registerThreadSpawner(null);
+    try {
+      expect(be.threads).toBe(2);
+      expect(await product(be)).toBeLessThan(1e-4 * 256); // at once: no wait on a thread that is not there
+    } finally {
+      be.dispose();
+    }
+  });
+
+  it('goes on with one thread when the helper never starts', async () => {
+    const { registerThreadSpawner } = await import('../../src/core/backend/threads');
+    let terminated = false;
+    registerThreadSpawner({ cores: 2, spawn: () => ({ postMessage: () => {}, terminate: () => void (terminated = true) }) });
+    const be = await createCpuBackend({ threads: 2 });
+    registerThreadSpawner(null);
+    try {
+      expect(be.threads).toBe(1);
+      expect(terminated).toBe(true);
+      expect(await product(be)).toBeLessThan(1e-4 * 256);
+    } finally {
+      be.dispose();
+    }
+  });
+});

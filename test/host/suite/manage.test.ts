@@ -7,7 +7,7 @@ import { complete } from '../../../src/core/generate/complete';
 import { decodeModelFile } from '../../../src/core/io/modelFile';
 import { loadModel } from '../../../src/core/io/modelContents';
 import { host } from './hostInfo';
-import { exec, listModels, modelUri, openUntitled, sleep, TEXT, TINY, train, within, type TrainResult } from './util';
+import { exec, listModels, modelUri, openUntitled, record, sleep, TEXT, TINY, train, within, type TrainResult } from './util';
 
 const names = async () => (await listModels()).map((m) => m.name);
 const sibling = (model: string, name: string) => vscode.Uri.joinPath(modelUri(model), '..', '..', name);
@@ -107,6 +107,25 @@ suite(`Recurrent Lab model management (${host.kind} host)`, () => {
       assert.ok(Number.isFinite(r.loss));
     } else {
       assert.strictEqual(r, undefined, 'the Node host has no WebGL2, so the run must be refused');
+    }
+  });
+
+  test('webgpu trains in a cross-origin-isolated web host; elsewhere it is refused with the reason', async function () {
+    this.timeout(180_000);
+    await openUntitled(TEXT);
+    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+    const r = await within(train({ ...TINY, steps: 3, hidden: 16, name: `webgpu-${host.kind}`, backend: 'webgpu' }), 170_000, 'train');
+    record('WEBGPU', { host: host.kind, isolated, backend: r?.backend ?? null, loss: r?.loss ?? null });
+    if (host.kind === 'web' && isolated) {
+      assert.ok(r, 'training on webgpu failed in the isolated web host');
+      assert.strictEqual(r.backend, 'webgpu');
+      assert.ok(Number.isFinite(r.loss));
+    } else if (host.kind === 'web') {
+      assert.strictEqual(r, undefined, 'without cross-origin isolation there is no SharedArrayBuffer for the GPU thread: the run must be refused');
+    } else if (r) {
+      // the Node host trains on webgpu only where the N-API Dawn binding loads (not on Debian 12)
+      assert.strictEqual(r.backend, 'webgpu');
+      assert.ok(Number.isFinite(r.loss));
     }
   });
 

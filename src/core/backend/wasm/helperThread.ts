@@ -10,13 +10,14 @@ import type { WasmMemory } from './emit';
  * both instances address one heap.
  */
 
-// Control words: [0] request sequence, [1] call count (-1: exit), [2] done sequence.
+// Control words: [0] request sequence, [1] call count (-1: exit), [2] done sequence, [3] 1 once running.
 const BODY = `
 function main(init) {
   const inst = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
   const fns = init.names.map((n) => inst.exports[n]);
   const c = new Int32Array(init.ctrl);
   const q = new Int32Array(init.queue);
+  Atomics.store(c, 3, 1);
   let seen = 0;
   for (;;) {
     let s;
@@ -53,6 +54,25 @@ export class HelperThread {
   constructor(spawner: ThreadSpawner, module: unknown, memory: WasmMemory, readonly names: readonly string[]) {
     this.thread = spawner.spawn(BODY);
     this.thread.postMessage({ module, memory, ctrl: this.ctrl.buffer, queue: this.queue.buffer, names });
+  }
+
+  /** The thread runs and takes calls. Until then every product stays on the calling thread. */
+  get ready(): boolean {
+    return Atomics.load(this.ctrl, 3) === 1;
+  }
+
+  /**
+   * Resolves true once the thread runs, false after `ms`. It yields meanwhile, and must: a
+   * browser may start a worker's nested worker only while the parent's event loop turns, so a
+   * parent that blocked at once would wait for a helper that never starts.
+   */
+  async started(ms = 3000): Promise<boolean> {
+    const end = Date.now() + ms;
+    while (!this.ready) {
+      if (Date.now() > end) return false;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    return true;
   }
 
   /** Starts a new list of calls. */
