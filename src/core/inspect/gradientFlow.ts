@@ -82,7 +82,6 @@ export function backThroughTime(
   visit: (layer: number, back: number, dh: Arr) => void,
 ): void {
   const H = model.config.hidden;
-  const be = model.backend;
   const savedGrads = model.params.map((p) => Float64Array.from(p.grad));
   try {
     const state = model.newState(B);
@@ -93,12 +92,12 @@ export function backThroughTime(
       return u;
     });
     // The loss of the last step only: a one-step head pass over its rows.
-    const dTop = be.alloc(T * B * H);
+    const dTop = model.transient(T * B * H);
     const last = (T - 1) * B * H;
     model.head.loss(x.subarray(last, T * B * H), targets, 1, B, dTop.subarray(last));
     let dOut = dTop;
     for (let k = model.layers.length - 1; k >= 0; k--) {
-      const dIn = k > 0 ? be.alloc(T * B * model.layers[k].inputSize) : null;
+      const dIn = k > 0 ? model.transient(T * B * model.layers[k].inputSize) : null;
       passes[k].backward(dOut, dIn, (t, dh) => visit(k, T - 1 - t, dh));
       if (dIn) dOut = dIn;
     }
@@ -107,11 +106,24 @@ export function backThroughTime(
   }
 }
 
-/** A freshly initialised model of the same size as `model` with another cell: the comparison the view offers. */
+const comparisons = new WeakMap<RecurrentLM, Map<string, RecurrentLM>>();
+
+/**
+ * A freshly initialised model of the same size as `model` with another cell: the comparison the
+ * view offers. Kept with `model` and reused (it is the same model every time), since a model's
+ * parameters and workspaces come from backend memory that is never freed.
+ */
 export function sameSizeModel(model: RecurrentLM, cell: CellType, seed: number): RecurrentLM {
-  const m = new RecurrentLM(model.backend, { ...model.config, cell }, model.vocabSize);
-  m.init(seed);
-  // Same embedding and decoder, so only the recurrent cell differs.
+  let made = comparisons.get(model);
+  if (!made) comparisons.set(model, (made = new Map()));
+  const key = `${cell}:${seed}`;
+  let m = made.get(key);
+  if (!m) {
+    m = new RecurrentLM(model.backend, { ...model.config, cell }, model.vocabSize);
+    m.init(seed);
+    made.set(key, m);
+  }
+  // Same embedding and decoder (copied again: `model` may have changed), so only the recurrent cell differs.
   for (const p of m.params) if (!p.name.startsWith('rnn.')) p.data.set(model.param(p.name).data);
   return m;
 }

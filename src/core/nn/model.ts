@@ -77,9 +77,19 @@ export class RecurrentLM {
     const H = this.config.hidden;
     return {
       B,
-      h: this.layers.map(() => this.backend.alloc(B * H)),
-      c: this.layers.map(() => (this.config.cell === 'lstm' ? this.backend.alloc(B * H) : null)),
+      h: this.layers.map(() => this.transient(B * H)),
+      c: this.layers.map(() => (this.config.cell === 'lstm' ? this.transient(B * H) : null)),
     };
+  }
+
+  /**
+   * A zeroed array of the backend's element type that the garbage collector reclaims: for
+   * buffers that live as long as one generator, evaluation or inspection, which must not come
+   * from backend.alloc (the cpu backend's heap only grows). The layers copy states in and out
+   * of their own workspaces, so these never need to be backend memory.
+   */
+  transient(n: number): Arr {
+    return this.backend.dtype === 'f64' ? new Float64Array(n) : new Float32Array(n);
   }
 
   resetState(s: RecurrentState): void {
