@@ -34,7 +34,7 @@ export function parseArgs(argv: string[], spec: CommandSpec): { flags: Flags; po
       positionals.push(...argv.slice(i + 1));
       break;
     }
-    if (!a.startsWith('--') || a === '--') {
+    if (!a.startsWith('--')) {
       if (a.startsWith('-') && a.length > 1 && !/^-\d/.test(a)) throw new UsageError(`${where}: unknown option ${a} (see ${where} --help)`);
       positionals.push(a);
       continue;
@@ -77,6 +77,9 @@ function convert(where: string, name: string, f: FlagSpec, value: string): strin
   return value;
 }
 
+/** Column where option descriptions start in --help. */
+const HELP_COLUMN = 34;
+
 export function helpText(spec: CommandSpec): string {
   const lines = [`usage: ${spec.usage}`, '', spec.summary, ''];
   const names = Object.keys(spec.flags);
@@ -84,7 +87,9 @@ export function helpText(spec: CommandSpec): string {
   for (const n of names) {
     const f = spec.flags[n];
     const arg = f.type === 'bool' ? '' : ` ${f.arg ?? (f.choices ? f.choices.join('|') : f.type.toUpperCase())}`;
-    lines.push(`  --${n}${arg}`.padEnd(34) + f.help);
+    const head = `  --${n}${arg}`;
+    // A head too long for the column gets its description on the next line, aligned with the others.
+    lines.push(head.length < HELP_COLUMN ? head.padEnd(HELP_COLUMN) + f.help : `${head}\n${' '.repeat(HELP_COLUMN)}${f.help}`);
   }
   return lines.join('\n');
 }

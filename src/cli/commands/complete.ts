@@ -5,14 +5,14 @@ import { BACKEND_FLAG, openModel, Output } from '../io';
 export const completeSpec: CommandSpec = {
   name: 'complete',
   summary: 'Print exactly what the inline completion provider would suggest after a prefix.',
-  usage: 'rlab complete MODEL --prefix S [--max N] [--min-confidence P] [--json]',
+  usage: 'rlab complete MODEL --prefix S [--max N] [--min-confidence P] [--backend NAME] [--json]',
   positionals: [1, 1],
   flags: {
     prefix: { type: 'string', arg: 'S', help: 'the text before the cursor (required)' },
     max: { type: 'int', arg: 'N', help: `most tokens to propose (default ${DEFAULT_COMPLETION.max})` },
     'min-confidence': { type: 'number', arg: 'P', help: `stop before a token less likely than P (default ${DEFAULT_COMPLETION.minConfidence})` },
     backend: BACKEND_FLAG,
-    json: { type: 'bool', help: 'print {"completion"} as JSON' },
+    json: { type: 'bool', help: 'print {"completion","confidence","stoppedBy"} as JSON (confidence: each proposed token\'s probability; stoppedBy: max, newline or confidence)' },
     help: { type: 'bool', help: 'show this help' },
   },
 };

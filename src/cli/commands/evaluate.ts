@@ -6,12 +6,12 @@ import { BACKEND_FLAG, openModel, Output } from '../io';
 export const evalSpec: CommandSpec = {
   name: 'eval',
   summary: 'Mean next-token loss of a model on a text, read as one stream from a zero state (nats per token, and bits per character).',
-  usage: 'rlab eval MODEL FILE [--json] [--skip-unknown]',
+  usage: 'rlab eval MODEL FILE [--skip-unknown] [--backend NAME] [--json]',
   positionals: [2, 2],
   flags: {
     'skip-unknown': { type: 'bool', help: 'drop symbols the model has never seen instead of failing' },
     backend: BACKEND_FLAG,
-    json: { type: 'bool', help: 'print {"loss","bpc","tokens"} as JSON' },
+    json: { type: 'bool', help: 'print {"loss","bpc","tokens","unknown"} as JSON (unknown: symbols skipped)' },
     help: { type: 'bool', help: 'show this help' },
   },
 };

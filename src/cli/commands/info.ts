@@ -10,7 +10,7 @@ export const infoSpec: CommandSpec = {
   usage: 'rlab info MODEL [--json]',
   positionals: [1, 1],
   flags: {
-    json: { type: 'bool', help: 'print the description as JSON' },
+    json: { type: 'bool', help: 'print {"model","bytes","parameters","config","vocabSize","training"} as JSON' },
     help: { type: 'bool', help: 'show this help' },
   },
 };

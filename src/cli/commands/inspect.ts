@@ -5,7 +5,7 @@ import { BACKEND_FLAG, openModel, Output } from '../io';
 export const inspectSpec: CommandSpec = {
   name: 'inspect',
   summary: 'Run text through a model and show every layer\'s hidden state and gates at every step.',
-  usage: 'rlab inspect MODEL --text S [--json]',
+  usage: 'rlab inspect MODEL --text S [--backend NAME] [--json]',
   positionals: [1, 1],
   flags: {
     text: { type: 'string', arg: 'S', help: 'the text to read (required; at most 4096 tokens)' },

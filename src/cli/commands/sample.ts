@@ -5,7 +5,7 @@ import { BACKEND_FLAG, openModel, Output } from '../io';
 export const sampleSpec: CommandSpec = {
   name: 'sample',
   summary: 'Generate text from a model, optionally continuing a prompt.',
-  usage: 'rlab sample MODEL [--prompt S] [--length N] [--temperature X] [--top-k K] [--top-p P] [--seed N]',
+  usage: 'rlab sample MODEL [--prompt S] [--length N] [--temperature X] [--top-k K] [--top-p P] [--seed N] [--backend NAME] [--json]',
   positionals: [1, 1],
   flags: {
     prompt: { type: 'string', arg: 'S', help: 'text to continue (default: start from a blank state)' },
@@ -15,7 +15,7 @@ export const sampleSpec: CommandSpec = {
     'top-p': { type: 'number', arg: 'P', help: 'sample only from the most likely tokens covering probability P (default 1)' },
     seed: { type: 'int', arg: 'N', help: 'random seed (default 1)' },
     backend: BACKEND_FLAG,
-    json: { type: 'bool', help: 'print {"text"} as JSON' },
+    json: { type: 'bool', help: 'print {"text","prompt"} as JSON (text: the generated continuation, without the prompt)' },
     help: { type: 'bool', help: 'show this help' },
   },
 };
