@@ -1,9 +1,9 @@
 import { createBackend } from '../core/backend/select';
 import { decodeModelFile } from '../core/io/modelFile';
-import { readOptimizerState, savedRun } from '../core/train/savedRun';
+import { resumeFrom, savedRun } from '../core/train/savedRun';
 import { ModelFileError } from '../core/io/errors';
 import { resolveSettings } from '../core/train/settings';
-import { Trainer, TrainError, type ResumeFrom } from '../core/train/trainer';
+import { Trainer, TrainError } from '../core/train/trainer';
 import { parseToWorker, type FromWorker, type InspectMessage, type ToWorker } from '../protocol/worker';
 import type { Backend } from '../core/backend/backend';
 import type { VocabTokenizer } from '../core/data/tokenizer';
@@ -75,18 +75,7 @@ export class TrainSession {
     this.running = true;
     try {
       const settings = resolveSettings(m.settings);
-      let resume: ResumeFrom | undefined;
-      if (m.resume) {
-        const c = decodeModelFile(m.resume.model);
-        resume = { config: c.config, vocab: c.vocab, tensors: c.tensors, steps: typeof c.training.steps === 'number' ? c.training.steps : 0 };
-        if (m.resume.optimizer) {
-          try {
-            resume.optimizer = readOptimizerState(m.resume.optimizer);
-          } catch {
-            // Fresh moments; the trainer says so in a notice.
-          }
-        }
-      }
+      const resume = m.resume ? resumeFrom(decodeModelFile(m.resume.model), m.resume.optimizer) : undefined;
       const { backend, report } = await createBackend(m.backend);
       this.post({ type: 'backend', report });
       const trainer = new Trainer(backend, m.text, settings, resume);

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createCpuBackend, type CpuBackend } from '../../src/core/backend/cpu';
 import { ReferenceBackend } from '../../src/core/backend/reference';
 import { sleb, uleb } from '../../src/core/backend/wasm/emit';
+import { registerThreadSpawner, type ThreadSpawner } from '../../src/core/backend/threads';
+import { nodeThreadSpawner } from '../../src/node/threads';
 
 type Op = 'NT' | 'NN' | 'TN';
 type Kind = 'heap' | 'plain' | 'view';
@@ -274,16 +276,35 @@ describe('wasm emitter', () => {
   });
 });
 
+/** Fills A, B and C with uniform(-1, 1) from `rng`, runs one product on `be` and on the reference; the worst |difference|. */
+function worstError(be: CpuBackend, product: 'matmulNT' | 'matmulNN' | 'matmulTN', m: number, n: number, k: number, accumulate: boolean, rng: () => number): number {
+  const a = be.alloc(m * k);
+  const b = be.alloc(k * n);
+  const c = be.alloc(m * n);
+  for (const x of [a, b, c]) for (let i = 0; i < x.length; i++) x[i] = rng() * 2 - 1;
+  const want = Float32Array.from(c);
+  new ReferenceBackend()[product](Float32Array.from(a), Float32Array.from(b), want, m, n, k, accumulate);
+  be[product](a, b, c, m, n, k, accumulate);
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(c[i] - want[i]));
+  return worst;
+}
+
+/** A two-thread cpu backend created while `spawner` is the registered one. */
+async function withSpawner(spawner: ThreadSpawner): Promise<CpuBackend> {
+  registerThreadSpawner(spawner);
+  try {
+    return await createCpuBackend({ threads: 2 });
+  } finally {
+    registerThreadSpawner(null);
+  }
+}
+
 describe('cpu backend on two threads', () => {
   it('splits large products with a helper thread and still matches the reference', async () => {
-    const { registerThreadSpawner } = await import('../../src/core/backend/threads');
-    const { nodeThreadSpawner } = await import('../../src/node/threads');
-    registerThreadSpawner(nodeThreadSpawner);
-    const be = await createCpuBackend({ threads: 2 });
-    registerThreadSpawner(null);
+    const be = await withSpawner(nodeThreadSpawner);
     try {
       expect(be.threads).toBe(2);
-      const ref = new ReferenceBackend();
       const rng = mulberry32(77);
       // Large enough to be split (≥ 2^19 multiply-adds), with odd column counts.
       for (const [m, n, k] of [
@@ -294,17 +315,8 @@ describe('cpu backend on two threads', () => {
       ] as const) {
         for (const product of ['matmulNT', 'matmulNN', 'matmulTN'] as const) {
           for (const accumulate of [false, true]) {
-            const a = be.alloc(m * k);
-            const b = be.alloc(k * n);
-            const c = be.alloc(m * n);
-            for (const x of [a, b, c]) for (let i = 0; i < x.length; i++) x[i] = rng() * 2 - 1;
-            const want = Float32Array.from(c);
-            ref[product](Float32Array.from(a), Float32Array.from(b), want, m, n, k, accumulate);
-            be[product](a, b, c, m, n, k, accumulate);
-            let worst = 0;
-            for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(c[i] - want[i]));
             // Entries are sums of k products of values in [-1, 1]: compare at that scale.
-            expect(worst, `${product} ${m}x${n}x${k} acc=${accumulate}`).toBeLessThan(1e-4 * k);
+            expect(worstError(be, product, m, n, k, accumulate, rng), `${product} ${m}x${n}x${k} acc=${accumulate}`).toBeLessThan(1e-4 * k);
           }
         }
       }
@@ -315,25 +327,11 @@ describe('cpu backend on two threads', () => {
 });
 
 describe('cpu backend helper start-up', () => {
-  const product = async (be: Awaited<ReturnType<typeof createCpuBackend>>) => {
-    const [m, n, k] = [64, 1031, 256]; // large enough to be split
-    const rng = mulberry32(5);
-    const a = be.alloc(m * k);
-    const b = be.alloc(n * k);
-    const c = be.alloc(m * n);
-    for (const x of [a, b]) for (let i = 0; i < x.length; i++) x[i] = rng() * 2 - 1;
-    const want = new Float32Array(m * n);
-    new ReferenceBackend().matmulNT(Float32Array.from(a), Float32Array.from(b), want, m, n, k, false);
-    be.matmulNT(a, b, c, m, n, k, false);
-    let worst = 0;
-    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(c[i] - want[i]));
-    return worst;
-  };
+  // large enough to be split
+  const product = (be: CpuBackend) => worstError(be, 'matmulNT', 64, 1031, 256, false, mulberry32(5));
 
   it('waits, yielding, for a helper that starts only when the event loop turns (a browser nested worker)', async () => {
-    const { registerThreadSpawner } = await import('../../src/core/backend/threads');
-    const { nodeThreadSpawner } = await import('../../src/node/threads');
-    registerThreadSpawner({
+    const be = await withSpawner({
       cores: 2,
       spawn(body) {
         let real: ReturnType<typeof nodeThreadSpawner.spawn> | null = null;
@@ -345,26 +343,21 @@ describe('cpu backend helper start-up', () => {
         return { postMessage: (m) => (real ? real.postMessage(m) : pending.push(m)), terminate: () => real?.terminate() };
       },
     });
-    const be = await createCpuBackend({ threads: 2 });
-    registerThreadSpawner(null);
     try {
       expect(be.threads).toBe(2);
-      expect(await product(be)).toBeLessThan(1e-4 * 256); // at once: no wait on a thread that is not there
+      expect(product(be)).toBeLessThan(1e-4 * 256); // at once: no wait on a thread that is not there
     } finally {
       be.dispose();
     }
   });
 
   it('goes on with one thread when the helper never starts', async () => {
-    const { registerThreadSpawner } = await import('../../src/core/backend/threads');
     let terminated = false;
-    registerThreadSpawner({ cores: 2, spawn: () => ({ postMessage: () => {}, terminate: () => void (terminated = true) }) });
-    const be = await createCpuBackend({ threads: 2 });
-    registerThreadSpawner(null);
+    const be = await withSpawner({ cores: 2, spawn: () => ({ postMessage: () => {}, terminate: () => void (terminated = true) }) });
     try {
       expect(be.threads).toBe(1);
       expect(terminated).toBe(true);
-      expect(await product(be)).toBeLessThan(1e-4 * 256);
+      expect(product(be)).toBeLessThan(1e-4 * 256);
     } finally {
       be.dispose();
     }

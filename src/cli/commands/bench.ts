@@ -1,5 +1,5 @@
 import type { BackendName } from '../../core/backend/backend';
-import { createBackend } from '../../core/backend/select';
+import { AUTO_ORDER, createBackend } from '../../core/backend/select';
 import { benchComplete, benchTrain, benchTyping, CHARLSTM } from '../../core/train/benchmark';
 import type { CellType } from '../../core/nn/config';
 import { parseArgs, UsageError, type CommandSpec } from '../args';
@@ -16,18 +16,17 @@ export const benchSpec: CommandSpec = {
     hidden: { type: 'list', arg: 'LIST', help: 'hidden sizes to measure (default 128,512)' },
     cell: { type: 'string', choices: ['lstm', 'gru', 'rnn'], help: 'recurrent cell (default lstm)' },
     quick: { type: 'bool', help: 'fewer timed steps (for smoke tests)' },
-    json: { type: 'bool', help: 'one JSON line per measurement' },
+    json: { type: 'bool', help: 'one JSON line per measurement (and {"backend","available":false,"reason"} per unavailable backend)' },
     help: { type: 'bool', help: 'show this help' },
   },
 };
 
-const ALL: BackendName[] = ['webgpu', 'webgl2', 'headlessgl', 'cpu', 'webasm', 'reference'];
 
 export async function bench(argv: string[]): Promise<number> {
   const { flags } = parseArgs(argv, benchSpec);
   const out = new Output(!!flags.json);
-  const names = ((flags.backends as string[] | undefined) ?? ALL) as BackendName[];
-  for (const n of names) if (!ALL.includes(n)) throw new UsageError(`rlab bench: unknown backend ${JSON.stringify(n)} (choose from ${ALL.join(', ')})`);
+  const names = ((flags.backends as string[] | undefined) ?? AUTO_ORDER) as BackendName[];
+  for (const n of names) if (!AUTO_ORDER.includes(n)) throw new UsageError(`rlab bench: unknown backend ${JSON.stringify(n)} (choose from ${AUTO_ORDER.join(', ')})`);
   const hiddens = ((flags.hidden as string[] | undefined) ?? ['128', '512']).map(Number);
   for (const h of hiddens) if (!Number.isInteger(h) || h < 1 || h > 4096) throw new UsageError(`rlab bench: hidden sizes must be whole numbers in 1..4096`);
   const cell = ((flags.cell as string | undefined) ?? 'lstm') as CellType;

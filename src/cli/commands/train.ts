@@ -1,8 +1,8 @@
 import { basename, dirname, extname, resolve } from 'node:path';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { readOptimizerState, savedRun } from '../../core/train/savedRun';
+import { optimizerPath, resumeFrom, savedRun } from '../../core/train/savedRun';
 import { resolveSettings, DEFAULT_SETTINGS } from '../../core/train/settings';
-import { Trainer, type ResumeFrom } from '../../core/train/trainer';
+import { Trainer } from '../../core/train/trainer';
 import type { TrainEvent } from '../../core/train/events';
 import { Generator } from '../../core/generate/generator';
 import { readModelFileFromDisk, writeFileAtomic } from '../../node/atomicWrite';
@@ -31,9 +31,9 @@ export const trainSpec: CommandSpec = {
     clip: { type: 'number', arg: 'X', help: `clip the global gradient norm to X, 0 = off (default ${DEFAULT_SETTINGS.clip})` },
     schedule: { type: 'string', choices: ['cosine', 'linear', 'constant'], help: `learning-rate decay over the budget (default ${DEFAULT_SETTINGS.schedule})` },
     warmup: { type: 'int', arg: 'N', help: `warm-up steps (default ${DEFAULT_SETTINGS.warmup})` },
-    steps: { type: 'int', arg: 'N', help: 'stop after N steps' },
-    epochs: { type: 'number', arg: 'N', help: 'stop after N passes over the text' },
-    time: { type: 'number', arg: 'SECONDS', help: 'stop after this many seconds (default budget when none is given: 2000 steps)' },
+    steps: { type: 'int', arg: 'N', help: 'stop after N steps (with no --steps, --epochs or --time: 2000 steps)' },
+    epochs: { type: 'number', arg: 'N', help: 'stop after N passes over the text (N may be fractional)' },
+    time: { type: 'number', arg: 'SECONDS', help: 'stop after this many seconds; of --steps, --epochs and --time the first reached ends the run' },
     val: { type: 'number', arg: 'FRACTION', help: `hold out the last FRACTION of the text for validation (default ${DEFAULT_SETTINGS.val})` },
     'val-every': { type: 'int', arg: 'N', help: `validate every N steps, 0 = only at the end (default ${DEFAULT_SETTINGS.valEvery})` },
     patience: { type: 'int', arg: 'N', help: 'stop after N validations without improvement and keep the best weights (default off)' },
@@ -42,7 +42,7 @@ export const trainSpec: CommandSpec = {
     out: { type: 'string', arg: 'MODEL', help: 'where to save the model (default NAME.CELL.safetensors, or the --resume file)' },
     resume: { type: 'string', arg: 'MODEL', help: 'continue training this model (its cell, sizes and vocabulary are kept)' },
     json: { type: 'bool', help: 'one JSON event per line on stdout' },
-    quiet: { type: 'bool', help: 'no progress or sample' },
+    quiet: { type: 'bool', help: 'no progress bar, notices or closing sample' },
     help: { type: 'bool', help: 'show this help' },
   },
 };
@@ -52,10 +52,6 @@ const SETTING_FLAGS: Record<string, string> = {
   lr: 'lr', optimizer: 'optimizer', clip: 'clip', schedule: 'schedule', warmup: 'warmup', steps: 'steps', epochs: 'epochs', time: 'time',
   val: 'val', 'val-every': 'valEvery', patience: 'patience', seed: 'seed',
 };
-
-export function optimizerPath(model: string): string {
-  return model.replace(/\.safetensors$/i, '') + '.optim.safetensors';
-}
 
 /** Refuses an --out that cannot be written before any training time is spent. */
 function checkWritable(outPath: string): void {
@@ -82,21 +78,13 @@ export async function train(argv: string[]): Promise<number> {
   }
 
   const text = files.map(readTextFile).join('\n');
-  let resume: ResumeFrom | undefined;
   const resumePath = flags.resume as string | undefined;
-  if (resumePath) {
-    const c = readModelFileFromDisk(resumePath);
-    const steps = typeof c.training.steps === 'number' ? c.training.steps : 0;
-    resume = { config: c.config, vocab: c.vocab, tensors: c.tensors, steps };
-    const op = optimizerPath(resumePath);
-    if (existsSync(op)) {
-      try {
-        resume.optimizer = readOptimizerState(readFileSync(op));
-      } catch (e) {
-        out.note(`note: optimizer state ${op} unreadable (${(e as Error).message}); starting fresh moments`);
-      }
-    }
-  }
+  const op = resumePath && optimizerPath(resumePath);
+  const resume = resumePath
+    ? resumeFrom(readModelFileFromDisk(resumePath), op && existsSync(op) ? readFileSync(op) : undefined, (e) =>
+        out.note(`note: optimizer state ${op} unreadable (${e.message}); starting fresh moments`),
+      )
+    : undefined;
   const outPath = (flags.out as string | undefined) ?? resumePath ?? `${basename(files[0], extname(files[0]))}.${resume?.config.cell ?? settings.cell}.safetensors`;
 
   checkWritable(outPath);

@@ -98,6 +98,7 @@ export async function createCpuBackend(opts: CpuBackendOptions = {}): Promise<Cp
   if (wanted >= 2 && shared && spawner && canBlock()) {
     try {
       helper = new HelperThread(spawner, module, memory, KERNEL_NAMES);
+      // only a running helper is kept: no product ever waits on one that never started
       if (!(await helper.started())) {
         helper.dispose();
         helper = null;
@@ -155,7 +156,7 @@ class CpuBackendImpl implements CpuBackend {
    */
   private split(m: number, n: number, k: number, align: number, half: (j0: number, nc: number, call: Call) => void): void {
     const helper = this.helper;
-    if (!helper || helper.dead || !helper.ready || m * n * k < SPLIT_MIN_MACS || n < 2 * align) return half(0, n, this.direct);
+    if (!helper || helper.dead || m * n * k < SPLIT_MIN_MACS || n < 2 * align) return half(0, n, this.direct);
     const left = Math.max(align, Math.round(n / 2 / align) * align);
     const calls: Array<[number, number[]]> = [];
     half(left, n - left, (fn, args) => calls.push([fn, args]));

@@ -1,6 +1,6 @@
 import * as gpujs from 'gpu.js';
 import type { Arr, Backend } from './backend';
-import { KernelCache } from './gpujsKernels';
+import { checkSmoke, copyRows, exact, KernelCache, oneLine, smokeProduct } from './gpujsKernels';
 import { hostNote } from './hostNotes';
 
 /**
@@ -166,23 +166,8 @@ class GpujsBackend implements Backend {
       // a silent CPU fallback would still be correct, just far slower; say so once per kernel
       if (cls !== expectedClass[this.name]) this.log?.(`${this.name}: ${p} ${m}x${n}x${k} ran on ${cls}${run.kernel.fallbackReason ? ` (${run.kernel.fallbackReason})` : ''}`);
     }
-    for (let i = 0; i < m; i++) {
-      const row = rows[i];
-      const ci = i * n;
-      if (accumulate) {
-        for (let j = 0; j < n; j++) c[ci + j] += row[j];
-      } else if (row instanceof Float32Array && c instanceof Float32Array) {
-        c.set(row, ci);
-      } else {
-        for (let j = 0; j < n; j++) c[ci + j] = row[j];
-      }
-    }
+    copyRows(rows, c, m, n, accumulate);
   }
-}
-
-function exact(x: Arr, len: number): Float32Array {
-  if (!(x instanceof Float32Array)) return Float32Array.from(x.subarray(0, len));
-  return x.length === len ? x : x.subarray(0, len);
 }
 
 /**
@@ -231,27 +216,17 @@ export async function createGpujsBackend(
   const backend = new GpujsBackend(name, gpu, opts.log);
   try {
     // tiny smoke product: proves the kernel builds, runs on the requested class, and is right
-    const a = new Float32Array([1, 2, 3, 4, 5, 6]); // 2x3
-    const b = new Float32Array([1, 0, -1, 2, 1, 0]); // 2x3 (NT)
-    const c = new Float32Array(4);
+    const { a, b, c } = smokeProduct();
     backend.matmulNT(a, b, c, 2, 2, 3, false);
     const cls = kernelClassName(backend.kernelFor('NT', 2, 2, 3));
     if (cls !== expectedClass[name]) {
       throw new Error(`${name}: gpu.js ran the test kernel on ${cls} instead of ${expectedClass[name]}`);
     }
-    const want = [-2, 4, -2, 13];
-    for (let i = 0; i < 4; i++) {
-      if (Math.abs(c[i] - want[i]) > 1e-4) throw new Error(`${name}: the test kernel gave wrong results (${Array.from(c).join(', ')})`);
-    }
+    checkSmoke(name, c);
   } catch (e) {
     backend.dispose();
     const msg = oneLine(e);
     throw new Error(msg.startsWith(`${name}:`) ? msg : `${name}: test kernel failed (${msg})`);
   }
   return backend;
-}
-
-function oneLine(e: unknown): string {
-  const s = e instanceof Error ? e.message : String(e);
-  return s.split('\n')[0];
 }

@@ -1,7 +1,7 @@
 import * as gpujs from 'gpu.js';
 import type { Arr } from './backend';
 import { SOURCES, type Product } from './gpujs';
-import { KernelCache } from './gpujsKernels';
+import { checkSmoke, copyRows, exact, KernelCache, oneLine, smokeProduct } from './gpujsKernels';
 
 /**
  * The three products on gpu.js's WebGPU mode, as Promises.
@@ -32,15 +32,6 @@ interface AsyncKernelRun {
 }
 
 const kernelClasses = gpujs as unknown as Record<string, unknown>;
-
-function oneLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
-}
-
-function exact(x: Arr, len: number): Float32Array {
-  if (!(x instanceof Float32Array)) return Float32Array.from(x.subarray(0, len));
-  return x.length === len ? x : x.subarray(0, len);
-}
 
 class GpujsAsyncProducts implements AsyncProducts {
   readonly name = 'webgpu' as const;
@@ -82,17 +73,7 @@ class GpujsAsyncProducts implements AsyncProducts {
     }
     const run = this.kernelFor(p, m, n, k);
     const rows = (await run(exact(a, m * k), exact(b, k * n))) as ArrayLike<ArrayLike<number>>;
-    for (let i = 0; i < m; i++) {
-      const row = rows[i];
-      const ci = i * n;
-      if (accumulate) {
-        for (let j = 0; j < n; j++) c[ci + j] += row[j];
-      } else if (row instanceof Float32Array && c instanceof Float32Array) {
-        c.set(row.length === n ? row : row.subarray(0, n), ci);
-      } else {
-        for (let j = 0; j < n; j++) c[ci + j] = row[j];
-      }
-    }
+    copyRows(rows, c, m, n, accumulate);
   }
 }
 
@@ -120,17 +101,12 @@ export async function createGpujsAsyncProducts(name: 'webgpu' = 'webgpu'): Promi
   }
   const products = new GpujsAsyncProducts(gpu);
   try {
-    const a = new Float32Array([1, 2, 3, 4, 5, 6]);
-    const b = new Float32Array([1, 0, -1, 2, 1, 0]);
-    const c = new Float32Array(4);
+    const { a, b, c } = smokeProduct();
     await products.matmulNT(a, b, c, 2, 2, 3, false);
     if (products.kernelFor('NT', 2, 2, 3).kernel.constructor !== WebGPUKernel) {
       throw new Error('webgpu: gpu.js ran the test kernel on another kernel class than WebGPUKernel');
     }
-    const want = [-2, 4, -2, 13];
-    for (let i = 0; i < 4; i++) {
-      if (Math.abs(c[i] - want[i]) > 1e-4) throw new Error(`webgpu: the test kernel gave wrong results (${Array.from(c).join(', ')})`);
-    }
+    checkSmoke('webgpu', c);
   } catch (e) {
     products.dispose();
     const msg = oneLine(e);

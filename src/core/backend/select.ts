@@ -1,6 +1,7 @@
 import type { Backend, BackendChoice, BackendName } from './backend';
 import { BACKEND_CHOICES } from './backend';
 import { createGpujsBackend } from './gpujs';
+import { oneLine } from './gpujsKernels';
 import { ReferenceBackend } from './reference';
 import { createBridgedBackend, gpuThreadSpawner } from './gpuBridge';
 import { canBlock } from './threads';
@@ -42,10 +43,6 @@ function now(): number {
   return perf ? perf.now() : Date.now();
 }
 
-function message(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
-}
-
 /** "webgpu: no adapter" → "no adapter", so the reason can say "webgpu unavailable: no adapter". */
 function withoutName(name: string, msg: string): string {
   return msg.startsWith(`${name}: `) ? msg.slice(name.length + 2) : msg;
@@ -64,7 +61,7 @@ async function instantiate(name: BackendName, dtype: 'f32' | 'f64', log?: (line:
       try {
         mod = await import('./cpu');
       } catch (e) {
-        throw new Error(`cpu: could not load the cpu backend (${message(e)})`);
+        throw new Error(`cpu: could not load the cpu backend (${oneLine(e)})`);
       }
       return mod.createCpuBackend();
     }
@@ -173,7 +170,7 @@ export async function createBackend(
         me.gflops = probe(backend);
       } catch (e) {
         backend.dispose();
-        throw new Error(`${choice}: failed on the probe (${message(e)})`);
+        throw new Error(`${choice}: failed on the probe (${oneLine(e)})`);
       }
     }
     const others: Candidate[] = AUTO_ORDER.filter((n) => n !== choice).map((name) => ({
@@ -221,7 +218,7 @@ export async function createBackend(
     try {
       backend = await instantiate(name, dtype, log);
     } catch (e) {
-      const cand: Candidate = { name, status: 'unavailable', detail: withoutName(name, message(e)) };
+      const cand: Candidate = { name, status: 'unavailable', detail: withoutName(name, oneLine(e)) };
       candidates.push(cand);
       log?.(`backend ${name}: unavailable: ${cand.detail}`);
       continue;
@@ -239,7 +236,7 @@ export async function createBackend(
     } catch (e) {
       backend.dispose();
       cand.status = 'unavailable';
-      cand.detail = withoutName(name, message(e));
+      cand.detail = withoutName(name, oneLine(e));
       candidates.push(cand);
       log?.(`backend ${name}: unavailable: ${cand.detail}`);
       continue;

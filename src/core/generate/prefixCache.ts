@@ -62,15 +62,16 @@ export class PrefixCompleter {
     }
     // Resume from the longest checkpoint that the prefix extends (or from a zero state).
     // Word models re-read the whole prefix: cutting text mid-word would change its tokens.
+    const char = this.tokenizer.kind === 'char';
     let best: Checkpoint | null = null;
-    if (this.tokenizer.kind === 'char') for (const c of this.checkpoints) if (prefix.startsWith(c.text) && (!best || c.text.length > best.text.length)) best = c;
+    if (char) for (const c of this.checkpoints) if (prefix.startsWith(c.text) && (!best || c.text.length > best.text.length)) best = c;
     if (best) {
       best.used = ++this.clock;
       this.gen.restore(best.snapshot);
     } else this.gen.reset();
     const rest = prefix.slice(best ? best.text.length : 0);
-    // Feed in pieces, leaving a checkpoint every `every` characters and at the end.
-    const every = this.tokenizer.kind === 'char' ? (this.opts.every ?? 32) : Infinity;
+    // Feed in pieces, leaving a checkpoint every `every` characters and at the end (char models only: no other looks them up).
+    const every = char ? (this.opts.every ?? 32) : Infinity;
     let done = best ? best.text.length : 0;
     for (let i = 0; i < rest.length; ) {
       let j = Math.min(rest.length, i + every);
@@ -79,7 +80,7 @@ export class PrefixCompleter {
       this.gen.feedText(rest.slice(i, j));
       done += j - i;
       i = j;
-      this.remember(prefix.slice(0, done));
+      if (char) this.remember(prefix.slice(0, done));
     }
     this.lastFed = rest.length;
     const result = completeFrom(this.gen, o);

@@ -33,6 +33,8 @@ export class SoftmaxHead implements Head {
   readonly params: Param[];
   readonly outputSize: number;
   private readonly logits: ShapeCache<Arr>;
+  /** exp(z − max) of one row, reused by every loss call. */
+  private exps = new Float64Array(0);
 
   constructor(
     private readonly backend: Backend,
@@ -64,6 +66,7 @@ export class SoftmaxHead implements Head {
     const V = this.vocabSize;
     const N = T * B;
     const z = this.forward(h, N);
+    const e = this.exps.length === V ? this.exps : (this.exps = new Float64Array(V));
     let total = 0;
     for (let t = 0; t < T; t++) {
       for (let b = 0; b < B; b++) {
@@ -72,12 +75,13 @@ export class SoftmaxHead implements Head {
         if (!(y >= 0 && y < V)) throw new RangeError(`target id ${y} is outside the vocabulary (size ${V})`);
         let max = -Infinity;
         for (let j = 0; j < V; j++) if (z[o + j] > max) max = z[o + j];
+        // each exponential once, kept in float64 for the gradient pass
         let sum = 0;
-        for (let j = 0; j < V; j++) sum += Math.exp(z[o + j] - max);
+        for (let j = 0; j < V; j++) sum += e[j] = Math.exp(z[o + j] - max);
         total += Math.log(sum) + max - z[o + y];
         if (dh) {
           const inv = 1 / (sum * N);
-          for (let j = 0; j < V; j++) z[o + j] = Math.exp(z[o + j] - max) * inv;
+          for (let j = 0; j < V; j++) z[o + j] = e[j] * inv;
           z[o + y] -= 1 / N;
         }
       }

@@ -1,5 +1,5 @@
 import { modelContents } from '../io/modelContents';
-import { encodeModelFile } from '../io/modelFile';
+import { encodeModelFile, type ModelFileContents } from '../io/modelFile';
 import { decodeSafetensors, encodeSafetensors } from '../io/safetensors';
 import { sha256Hex } from '../io/sha256';
 import type { ResumeFrom, Trainer, TrainResult } from './trainer';
@@ -43,4 +43,26 @@ export function savedRun(
 export function readOptimizerState(bytes: Uint8Array): NonNullable<ResumeFrom['optimizer']> {
   const o = decodeSafetensors(bytes);
   return { kind: o.metadata.optimizer ?? '', steps: Number(o.metadata.steps ?? 0), tensors: new Map([...o.tensors].map(([k, v]) => [k, v.data])) };
+}
+
+/** Where a model's optimizer state lives: beside it, `NAME.optim.safetensors`. */
+export function optimizerPath(model: string): string {
+  return model.replace(/\.safetensors$/i, '') + '.optim.safetensors';
+}
+
+/**
+ * What training resumes from: a decoded model file and, when there is one, its optimizer file.
+ * An optimizer file that cannot be read is handed to `unreadable` and left out (the trainer then
+ * starts fresh moments and says so).
+ */
+export function resumeFrom(c: ModelFileContents, optimizer?: Uint8Array, unreadable?: (e: Error) => void): ResumeFrom {
+  const resume: ResumeFrom = { config: c.config, vocab: c.vocab, tensors: c.tensors, steps: typeof c.training.steps === 'number' ? c.training.steps : 0 };
+  if (optimizer) {
+    try {
+      resume.optimizer = readOptimizerState(optimizer);
+    } catch (e) {
+      unreadable?.(e as Error);
+    }
+  }
+  return resume;
 }

@@ -1,15 +1,9 @@
-import type { CellType, TokenizerKind } from '../nn/config';
+import { LIMITS, type ModelConfig } from '../nn/config';
 import type { OptimizerKind } from '../optim/optimizer';
 import type { ScheduleKind } from '../optim/schedule';
 
-/** Everything that shapes a training run. Defaults are chosen so a first run on a novel-sized text is a good one. */
-export interface TrainSettings {
-  cell: CellType;
-  layers: number;
-  hidden: number;
-  embed: number;
-  dropout: number;
-  tokenizer: TokenizerKind;
+/** Everything that shapes a training run: the model's config and how to train it. Defaults are chosen so a first run on a novel-sized text is a good one. */
+export interface TrainSettings extends ModelConfig {
   seq: number;
   batch: number;
   lr: number;
@@ -56,10 +50,10 @@ type NumKey = { [K in keyof TrainSettings]-?: TrainSettings[K] extends number | 
 
 /** [min, max, integer] for every numeric setting: absurd values are refused with a message naming the range. */
 export const RANGES: Record<NumKey, [number, number, boolean]> = {
-  layers: [1, 8, true],
-  hidden: [1, 4096, true],
-  embed: [1, 4096, true],
-  dropout: [0, 0.9, false],
+  layers: [...LIMITS.layers, true],
+  hidden: [...LIMITS.hidden, true],
+  embed: [...LIMITS.embed, true],
+  dropout: [...LIMITS.dropout, false],
   seq: [1, 4096, true],
   batch: [1, 4096, true],
   lr: [1e-7, 10, false],

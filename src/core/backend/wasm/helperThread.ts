@@ -51,14 +51,9 @@ export class HelperThread {
   private count = 0;
   dead = false;
 
-  constructor(spawner: ThreadSpawner, module: unknown, memory: WasmMemory, readonly names: readonly string[]) {
+  constructor(spawner: ThreadSpawner, module: unknown, memory: WasmMemory, names: readonly string[]) {
     this.thread = spawner.spawn(BODY);
     this.thread.postMessage({ module, memory, ctrl: this.ctrl.buffer, queue: this.queue.buffer, names });
-  }
-
-  /** The thread runs and takes calls. Until then every product stays on the calling thread. */
-  get ready(): boolean {
-    return Atomics.load(this.ctrl, 3) === 1;
   }
 
   /**
@@ -68,7 +63,7 @@ export class HelperThread {
    */
   async started(ms = 3000): Promise<boolean> {
     const end = Date.now() + ms;
-    while (!this.ready) {
+    while (Atomics.load(this.ctrl, 3) !== 1) {
       if (Date.now() > end) return false;
       await new Promise((r) => setTimeout(r, 2));
     }
