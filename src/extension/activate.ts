@@ -6,7 +6,7 @@ import { HostModel, noModelMessage } from './hostModel';
 import { log } from './log';
 import { registerModelCommands } from './modelCommands';
 import { registerPanel } from './panel';
-import { ModelStore, modelString, type ModelEntry } from './modelStore';
+import { ModelStore, modelName, modelString, type ModelEntry } from './modelStore';
 import { StatusBar } from './statusBar';
 import { isTraining, stopTraining, trainCommand, type TrainArgs } from './trainCommand';
 import type { ThreadFactory } from './workerHost';
@@ -17,8 +17,9 @@ export function activateWith(context: vscode.ExtensionContext, startThread: Thre
   const status = new StatusBar();
   const host = new HostModel(store);
   const sync = () => void vscode.commands.executeCommand('setContext', 'recurrentLab.training', isTraining());
-  status.idle(store.active?.split(/[\\/]/).pop());
-  context.subscriptions.push(status);
+  const showActive = () => status.idle(store.active && modelName(store.active));
+  showActive();
+  context.subscriptions.push(status, store.onDidChangeActive(showActive));
 
   const register = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
   const completions = new CompletionProvider(host, context.workspaceState);
@@ -38,9 +39,7 @@ export function activateWith(context: vscode.ExtensionContext, startThread: Thre
     const run = trainCommand(args, store, status, startThread);
     setTimeout(sync, 0);
     try {
-      const r = await run;
-      if (r) host.forget();
-      return r;
+      return await run;
     } finally {
       sync();
     }
@@ -49,7 +48,7 @@ export function activateWith(context: vscode.ExtensionContext, startThread: Thre
   register('recurrentLab.trainSelection', (args?: TrainArgs) => train({ ...args, source: 'selection' }));
   register('recurrentLab.trainGlob', (args?: TrainArgs) => train({ ...args, source: 'glob' }));
   register('recurrentLab.stop', () => stopTraining());
-  registerModelCommands(context, store, host, status, (args) => train(args as TrainArgs));
+  registerModelCommands(context, store, (args) => train(args as TrainArgs));
   register('recurrentLab.showLog', () => log().show());
   registerPanel(context, host, store, startThread);
   register('recurrentLab.listModels', async (): Promise<Array<Omit<ModelEntry, 'bytes' | 'corpus'>>> => {
@@ -80,8 +79,6 @@ export function activateWith(context: vscode.ExtensionContext, startThread: Thre
     }
     const path = modelString(uri);
     await store.setActive(path);
-    host.forget();
-    status.idle(path.split(/[\\/]/).pop());
     return { model: path };
   });
   register('recurrentLab.sampleAtCursor', async (args?: { length?: number; temperature?: number; seed?: number }) => {

@@ -44,16 +44,16 @@ export class CompletionProvider implements vscode.InlineCompletionItemProvider {
     await this.state.update(ENABLED_KEY, on);
   }
 
-  enabledFor(doc: vscode.TextDocument): boolean {
-    const s = settings();
+  private enabledFor(doc: vscode.TextDocument, s: ReturnType<typeof settings>): boolean {
     if (!s.enabled || !this.toggled) return false;
     if (!s.languages.includes('*') && !s.languages.includes(doc.languageId)) return false;
-    return doc.getText().length <= s.maxFileBytes;
+    // the document's length in characters without copying its text on every keystroke
+    return doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end) <= s.maxFileBytes;
   }
 
   async provideInlineCompletionItems(doc: vscode.TextDocument, pos: vscode.Position, _ctx: vscode.InlineCompletionContext, token: vscode.CancellationToken): Promise<vscode.InlineCompletionItem[] | undefined> {
-    if (!this.enabledFor(doc)) return undefined;
     const s = settings();
+    if (!this.enabledFor(doc, s)) return undefined;
     if (s.debounceMs > 0) await new Promise((r) => setTimeout(r, s.debounceMs));
     if (token.isCancellationRequested) return undefined;
     let loaded;

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import type { Backend } from '../core/backend/backend';
-import { createBackend } from '../core/backend/select';
+import { createCpuBackend } from '../core/backend/cpu';
+import { ReferenceBackend } from '../core/backend/reference';
 import type { VocabTokenizer } from '../core/data/tokenizer';
 import { loadModel } from '../core/io/modelContents';
 import type { RecurrentLM } from '../core/nn/model';
-import type { ModelStore } from './modelStore';
+import { modelName, type ModelStore } from './modelStore';
 
 /**
  * The active model loaded in the extension host for sampling and completion
@@ -15,21 +16,21 @@ export class HostModel {
   private backend: Backend | undefined;
   private loaded: { key: string; model: RecurrentLM; tokenizer: VocabTokenizer } | undefined;
 
-  constructor(private readonly store: ModelStore) {}
+  constructor(private readonly store: ModelStore) {
+    store.onDidChangeActive(() => this.forget());
+  }
 
   async get(): Promise<{ model: RecurrentLM; tokenizer: VocabTokenizer; name: string } | undefined> {
     const active = this.store.active;
     if (!active) return undefined;
     if (this.loaded?.key !== active) {
       const contents = await this.store.read(this.store.resolve(active));
-      if (!this.backend) {
-        const cpu = await createBackend('cpu').catch(() => createBackend('reference'));
-        this.backend = cpu.backend;
-      }
+      // cpu, else the reference: not backend selection, which would load gpu.js into the host for nothing
+      this.backend ??= await createCpuBackend().catch(() => new ReferenceBackend());
       const backend = this.backend;
       this.loaded = { key: active, ...loadModel(contents, backend) };
     }
-    return { ...this.loaded, name: active.split(/[\\/]/).pop()!.replace(/\.safetensors$/, '') };
+    return { ...this.loaded, name: modelName(active) };
   }
 
   /** Bumped whenever the active model may have changed on disk or been switched. */

@@ -1,12 +1,10 @@
 import * as vscode from 'vscode';
 import { BACKEND_CHOICES, type BackendChoice } from '../core/backend/backend';
-import type { HostModel } from './hostModel';
 import { log } from './log';
-import { modelString, type ModelStore } from './modelStore';
-import type { StatusBar } from './statusBar';
+import { modelName, modelString, type ModelStore } from './modelStore';
 
 /** Commands that manage stored models and the backend setting. Each takes an argument object that skips its prompts. */
-export function registerModelCommands(context: vscode.ExtensionContext, store: ModelStore, host: HostModel, status: StatusBar, train: (args: Record<string, unknown>) => Promise<unknown>): void {
+export function registerModelCommands(context: vscode.ExtensionContext, store: ModelStore, train: (args: Record<string, unknown>) => Promise<unknown>): void {
   const register = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
   const fail = (e: unknown) => {
     const msg = e instanceof Error ? e.message : String(e);
@@ -61,13 +59,11 @@ export function registerModelCommands(context: vscode.ExtensionContext, store: M
         ? store.resolve(args.path)
         : (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { [vscode.l10n.t('Recurrent Lab models')]: ['safetensors'] }, title: vscode.l10n.t('Open a Recurrent Lab model') }))?.[0];
       if (!source) return undefined;
-      await store.read(source); // validates, with a message naming the fault
+      const { bytes } = await store.load(source); // validates, with a message naming the fault
       const name = source.path.split('/').pop()!.replace(/\.safetensors$/i, '');
-      const target = await store.importModel(source, name);
+      const target = await store.importModel(source, name, bytes);
       if (args?.activate !== false) {
         await store.setActive(modelString(target));
-        host.forget();
-        status.idle(name);
       }
       log().info(`imported ${modelString(source)} as ${modelString(target)}`);
       return { model: modelString(target) };
@@ -80,14 +76,12 @@ export function registerModelCommands(context: vscode.ExtensionContext, store: M
     try {
       const uri = await pickModel(args?.model, vscode.l10n.t('Recurrent Lab: rename which model?'));
       if (!uri) return undefined;
-      const old = uri.path.split('/').pop()!.replace(/\.safetensors$/, '');
+      const old = modelName(uri.path);
       const name = args?.name ?? (await vscode.window.showInputBox({ title: vscode.l10n.t('New name'), value: old, validateInput: (v) => (/^[^\\/:*?"<>|]+$/.test(v) ? undefined : vscode.l10n.t('A name cannot contain \\ / : * ? " < > |')) }));
       if (!name) return undefined;
       const target = await store.rename(uri, name);
       if (store.active === modelString(uri)) {
         await store.setActive(modelString(target));
-        host.forget();
-        status.idle(name);
       }
       return { model: modelString(target) };
     } catch (e) {
@@ -108,8 +102,6 @@ export function registerModelCommands(context: vscode.ExtensionContext, store: M
       await store.remove(uri);
       if (store.active === modelString(uri)) {
         await store.setActive(undefined);
-        host.forget();
-        status.idle(undefined);
       }
       return { deleted: modelString(uri) };
     } catch (e) {

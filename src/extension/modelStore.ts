@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { decodeModelFile, type ModelFileContents } from '../core/io/modelFile';
 import { ModelFileError } from '../core/io/errors';
+import { optimizerPath } from '../core/train/savedRun';
 
 export interface ModelEntry {
   model: string;
@@ -31,10 +32,20 @@ export function modelString(uri: vscode.Uri): string {
  * temporary name and renamed, so a model is never left half-written. The
  * active model is remembered per workspace.
  */
+/** A model's display name: its file name without `.safetensors`. */
+export function modelName(model: string): string {
+  return model.split(/[\\/]/).pop()!.replace(/\.safetensors$/, '');
+}
+
 export class ModelStore {
   readonly dir: vscode.Uri;
+  private readonly activeChanged = new vscode.EventEmitter<string | undefined>();
+  /** Fires whenever the active model is set (also to the same path: its file may have been rewritten). */
+  readonly onDidChangeActive = this.activeChanged.event;
+
   constructor(private readonly context: vscode.ExtensionContext) {
     this.dir = vscode.Uri.joinPath(context.globalStorageUri, 'models');
+    context.subscriptions.push(this.activeChanged);
   }
 
   uri(name: string): vscode.Uri {
@@ -42,7 +53,7 @@ export class ModelStore {
   }
 
   optimizerUri(model: vscode.Uri): vscode.Uri {
-    return model.with({ path: model.path.replace(/\.safetensors$/, '') + '.optim.safetensors' });
+    return model.with({ path: optimizerPath(model.path) });
   }
 
   async save(name: string, model: Uint8Array, optimizer?: Uint8Array): Promise<vscode.Uri> {
@@ -54,6 +65,11 @@ export class ModelStore {
   }
 
   async read(uri: vscode.Uri): Promise<ModelFileContents> {
+    return (await this.load(uri)).contents;
+  }
+
+  /** A model file's bytes and its validated contents, from one read; faults name the file. */
+  async load(uri: vscode.Uri): Promise<{ bytes: Uint8Array; contents: ModelFileContents }> {
     let bytes: Uint8Array;
     try {
       bytes = await vscode.workspace.fs.readFile(uri);
@@ -61,7 +77,7 @@ export class ModelStore {
       throw new ModelFileError('no such file', modelString(uri));
     }
     try {
-      return decodeModelFile(bytes);
+      return { bytes, contents: decodeModelFile(bytes) };
     } catch (e) {
       if (e instanceof ModelFileError) throw new ModelFileError(e.detail, modelString(uri));
       throw e;
@@ -80,7 +96,7 @@ export class ModelStore {
       if (type !== vscode.FileType.File || !file.endsWith('.safetensors') || file.endsWith('.optim.safetensors')) continue;
       const uri = vscode.Uri.joinPath(this.dir, file);
       try {
-        const [c, stat] = await Promise.all([this.read(uri), vscode.workspace.fs.stat(uri)]);
+        const { bytes, contents: c } = await this.load(uri);
         const t = c.training as { steps?: number; valLoss?: number | null; corpus?: { name?: string } };
         out.push({
           model: modelString(uri),
@@ -91,7 +107,7 @@ export class ModelStore {
           steps: t.steps ?? 0,
           valLoss: t.valLoss ?? null,
           corpus: t.corpus?.name ?? '',
-          bytes: stat.size,
+          bytes: bytes.length,
         });
       } catch {
         // A damaged file is skipped in the list; opening it directly reports the fault.
@@ -100,12 +116,12 @@ export class ModelStore {
     return out.sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** Copies a model (and its optimizer state, if any) into the store under a name not yet taken. */
-  async importModel(source: vscode.Uri, name: string): Promise<vscode.Uri> {
+  /** Copies a model (`bytes`, read and validated from `source`, and its optimizer state, if any) into the store under a name not yet taken. */
+  async importModel(source: vscode.Uri, name: string, bytes: Uint8Array): Promise<vscode.Uri> {
     await vscode.workspace.fs.createDirectory(this.dir);
     let target = this.uri(name);
     for (let i = 2; await exists(target); i++) target = this.uri(`${name}-${i}`);
-    await writeAtomic(target, await vscode.workspace.fs.readFile(source));
+    await writeAtomic(target, bytes);
     const opt = await Promise.resolve(vscode.workspace.fs.readFile(this.optimizerUri(source))).catch(() => undefined);
     if (opt) await writeAtomic(this.optimizerUri(target), opt);
     return target;
@@ -130,6 +146,7 @@ export class ModelStore {
 
   async setActive(model: string | undefined): Promise<void> {
     await this.context.workspaceState.update(ACTIVE_KEY, model);
+    this.activeChanged.fire(model);
   }
 
   /** Resolves a path, a file URI or a stored model's name to a URI. */

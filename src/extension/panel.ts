@@ -37,10 +37,7 @@ export function registerPanel(context: vscode.ExtensionContext, host: HostModel,
     }),
     runEvents.event((ev) => {
       for (const m of history.add(ev)) panel?.post(m);
-      if (ev.kind === 'finished') {
-        host.forget();
-        void panel?.sendModel();
-      }
+      if (ev.kind === 'finished') void panel?.sendModel(); // a finished run made its model the active one
       // Curves update at most five times a second, however fast steps arrive.
       flush ??= setTimeout(() => {
         flush = undefined;

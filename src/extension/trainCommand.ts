@@ -5,7 +5,7 @@ import type { TrainResult } from '../core/train/trainer';
 import { parseFromWorker } from '../protocol/worker';
 import { log } from './log';
 import { runEvents } from './runEvents';
-import { modelString, type ModelStore } from './modelStore';
+import { modelName, modelString, type ModelStore } from './modelStore';
 import type { StatusBar } from './statusBar';
 import type { ThreadFactory, TrainingThread } from './workerHost';
 
@@ -130,7 +130,7 @@ async function choosePreset(args: TrainArgs): Promise<PresetChoice | undefined> 
   return pick?.preset;
 }
 
-function modelName(base: string, cell: string): string {
+function newModelName(base: string, cell: string): string {
   const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-');
   return `${base}-${cell}-${stamp}`.replace(/[^\p{L}\p{N}._-]+/gu, '-');
 }
@@ -156,8 +156,8 @@ export async function trainCommand(args: TrainArgs | undefined, store: ModelStor
   if (args.resume) {
     const uri = store.resolve(args.resume);
     try {
-      const contents = await store.read(uri);
-      resume = { model: await vscode.workspace.fs.readFile(uri) };
+      const { bytes, contents } = await store.load(uri);
+      resume = { model: bytes };
       resume.optimizer = await Promise.resolve(vscode.workspace.fs.readFile(store.optimizerUri(uri))).catch(() => undefined);
       resumeInfo = ` resuming ${args.resume} (${contents.config.cell} ${contents.config.layers}×${contents.config.hidden}, ${String(contents.training.steps ?? 0)} steps)`;
     } catch (e) {
@@ -171,8 +171,8 @@ export async function trainCommand(args: TrainArgs | undefined, store: ModelStor
   for (const k of SETTING_FIELDS) if (args[k] !== undefined) settings[k] = args[k];
   if (args.time !== undefined && args.steps === undefined) delete settings.steps;
   const backend = args.backend ?? vscode.workspace.getConfiguration('recurrentLab').get<BackendChoice>('backend', 'auto');
-  const resumedName = args.resume ? store.resolve(args.resume).path.split('/').pop()!.replace(/\.safetensors$/, '') : undefined;
-  const name = args.name ?? resumedName ?? modelName(source.name, String(settings.cell ?? 'lstm'));
+  const resumedName = args.resume ? modelName(store.resolve(args.resume).path) : undefined;
+  const name = args.name ?? resumedName ?? newModelName(source.name, String(settings.cell ?? 'lstm'));
   log().info(`train "${name}" on ${source.files.join(', ')} (${source.text.length} chars), preset ${preset}, settings ${JSON.stringify(settings)}, backend ${backend}${resumeInfo}`);
 
   return vscode.window.withProgress(
@@ -197,7 +197,7 @@ export async function trainCommand(args: TrainArgs | undefined, store: ModelStor
           runEvents.fire({ run: name, kind: 'finished', model: r?.model ?? null, reason: r ? 'done' : cancelled ? 'cancelled' : 'failed' });
           current = undefined;
           thread?.terminate();
-          status.idle(store.active?.split('/').pop());
+          status.idle(store.active && modelName(store.active));
           resolve(r);
         };
         // A stop that arrives while the thread is still starting is kept and sent once it runs.
