@@ -9,12 +9,7 @@ import { button, checkbox, clear, fmt, h, labelled, numberInput } from './dom';
 import { t } from './i18n';
 import { align } from './lossView';
 import { isGate, quantityLabel, saturation, type ProbeStore } from './probe';
-import { withAlpha, type Theme } from './theme';
-
-function axis(th: Theme, label: string, values?: uPlot.Axis['values'], splits?: uPlot.Axis['splits']): uPlot.Axis {
-  const own = splits ? { splits, filter: (_u: uPlot, vals: number[]) => vals } : {}; // our splits are already spaced: label each
-  return { label, stroke: th.muted, font: th.font, labelFont: th.font, grid: { stroke: th.grid, width: 1 }, ticks: { stroke: th.grid, width: 1 }, values, ...own };
-}
+import { axis, withAlpha } from './theme';
 
 /**
  * Grid lines of a log axis at whole decades only, every 1, 2, 5, 10… of them so that lines stay

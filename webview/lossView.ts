@@ -9,7 +9,7 @@ import type { RunStatus, ToPanel, TokenizerName } from '../src/protocol/panel';
 import type { Ctx, View, XAxis } from './context';
 import { button, checkbox, clear, fmt, group, h, icon, labelled, select } from './dom';
 import { t } from './i18n';
-import { withAlpha } from './theme';
+import { axis, withAlpha } from './theme';
 
 /** A growable column of float64 values. */
 class Column {
@@ -65,13 +65,15 @@ export function smooth(y: Float64Array, w: number): Float64Array {
 
 /** Sorted union of several sorted x columns, and each y column spread over it (null where a series has no point). */
 export function align(cols: Array<{ x: Float64Array; y: Float64Array }>): uPlot.AlignedData {
+  // Series often share one x column (a run's raw and smoothed train loss): merge each column once.
+  const xcols = new Set(cols.map((c) => c.x));
   let total = 0;
-  for (const c of cols) total += c.x.length;
+  for (const x of xcols) total += x.length;
   const all = new Float64Array(total);
   let o = 0;
-  for (const c of cols) {
-    all.set(c.x, o);
-    o += c.x.length;
+  for (const x of xcols) {
+    all.set(x, o);
+    o += x.length;
   }
   all.sort();
   let n = 0;
@@ -103,6 +105,8 @@ export class LossView implements View {
     return n;
   }
   private readonly runList = h('ul', { class: 'run-list', 'aria-label': t('Runs') });
+  /** Each listed run's meta text ("LSTM · train x · val y"), updated in place as metrics arrive. */
+  private readonly metaTexts = new Map<string, Text>();
   private readonly chartBox = h('div', { class: 'chart-box', tabindex: 0, role: 'img' });
   private readonly empty = h('p', { class: 'empty' }, icon('graph-line'), ' ', t('No training runs yet. Start one with "Recurrent Lab: Train on Current Document"; its loss appears here live.'));
   private readonly unitSelect: HTMLSelectElement;
@@ -203,7 +207,7 @@ export class LossView implements View {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
-      if (this.dirty) this.update();
+      if (this.dirty) this.refresh();
     });
   }
 
@@ -211,14 +215,33 @@ export class LossView implements View {
     return [...this.runs.values()].filter((r) => !this.ctx.state.loss.hidden.includes(r.key));
   }
 
+  /** Rebuilds the run list and the chart: when the set of runs, a run's status or the theme changes. */
   private update(): void {
     this.dirty = false;
     this.renderRunList();
     this.redraw();
   }
 
+  /** New metrics only: the latest losses in the run list (in place, so focus stays put) and the chart. */
+  private refresh(): void {
+    this.dirty = false;
+    for (const r of this.runs.values()) {
+      const node = this.metaTexts.get(r.key);
+      const text = this.metaText(r);
+      if (node && node.data !== text) node.data = text;
+    }
+    this.redraw();
+  }
+
+  private metaText(r: Run): string {
+    const last = r.train.loss.n ? r.train.loss.a[r.train.loss.n - 1] : NaN;
+    const lastVal = r.val.loss.n ? r.val.loss.a[r.val.loss.n - 1] : NaN;
+    return ` ${r.cell.toUpperCase()} · ${t('train')} ${fmt(last)} · ${t('val')} ${fmt(lastVal)}`;
+  }
+
   private renderRunList(): void {
     clear(this.runList);
+    this.metaTexts.clear();
     const colors = this.ctx.theme.series;
     for (const r of this.runs.values()) {
       const shown = !this.ctx.state.loss.hidden.includes(r.key);
@@ -232,8 +255,8 @@ export class LossView implements View {
       });
       const swatch = h('span', { class: `swatch c${r.color % colors.length}`, 'aria-hidden': 'true' });
       const statusIcon = { running: 'sync~spin', done: 'pass', cancelled: 'circle-slash', failed: 'error' }[r.status];
-      const last = r.train.loss.n ? r.train.loss.a[r.train.loss.n - 1] : NaN;
-      const lastVal = r.val.loss.n ? r.val.loss.a[r.val.loss.n - 1] : NaN;
+      const meta = document.createTextNode(this.metaText(r));
+      this.metaTexts.set(r.key, meta);
       this.runList.append(
         h(
           'li',
@@ -243,7 +266,7 @@ export class LossView implements View {
             'span',
             { class: 'run-meta' },
             h('span', { class: `codicon codicon-${statusIcon}`, title: t(r.status), 'aria-label': t(r.status) }),
-            ` ${r.cell.toUpperCase()} · ${t('train')} ${fmt(last)} · ${t('val')} ${fmt(lastVal)}`,
+            meta,
           ),
         ),
       );
@@ -252,7 +275,7 @@ export class LossView implements View {
     this.chartBox.hidden = this.runs.size === 0;
   }
 
-  /** bpc only when every shown run reads characters. */
+  /** bpc only when every shown run reads characters (and the bpc option is enabled only then). */
   private useBpc(): boolean {
     const runs = this.visibleRuns();
     const allChar = runs.length > 0 && runs.every((r) => r.tokenizer === 'char');
@@ -266,9 +289,9 @@ export class LossView implements View {
     return (x === 'step' ? s.step : x === 'chars' ? s.chars : s.secs).view;
   }
 
-  private buildData(): { data: uPlot.AlignedData; series: uPlot.Series[] } {
+  private buildData(bpc: boolean): { data: uPlot.AlignedData; series: uPlot.Series[] } {
     const st = this.ctx.state.loss;
-    const scale = this.useBpc() ? 1 / LN2 : 1;
+    const scale = bpc ? 1 / LN2 : 1;
     const colors = this.ctx.theme.series;
     const cols: Array<{ x: Float64Array; y: Float64Array }> = [];
     const ser: uPlot.Series[] = [];
@@ -317,9 +340,11 @@ export class LossView implements View {
       return;
     }
     const st = this.ctx.state.loss;
-    const { data, series: ser } = this.buildData();
-    const yUnit = this.useBpc() ? t('bits per character') : t('nats per token');
-    const shape = JSON.stringify([ser.map((s) => s.label), st.log, st.x, yUnit, this.ctx.theme.kind, this.ctx.theme.fg]);
+    const bpc = this.useBpc();
+    const { data, series: ser } = this.buildData(bpc);
+    const yUnit = bpc ? t('bits per character') : t('nats per token');
+    // No theme in the key: onTheme() clears `built`, so a theme change always rebuilds.
+    const shape = JSON.stringify([ser.map((s) => s.label), st.log, st.x, yUnit]);
     if (this.plot && shape === this.built) {
       this.plot.setData(data, !this.zoomed);
       return;
@@ -328,21 +353,12 @@ export class LossView implements View {
     this.built = shape;
     this.zoomed = false;
     const th = this.ctx.theme;
-    const axis = (label: string, values?: (u: uPlot, v: number[]) => string[]): uPlot.Axis => ({
-      label,
-      stroke: th.muted,
-      font: th.font,
-      labelFont: th.font,
-      grid: { stroke: th.grid, width: 1 },
-      ticks: { stroke: th.grid, width: 1 },
-      values,
-    });
     let t0 = 0;
     const opts: uPlot.Options = {
       width: Math.max(200, this.chartBox.clientWidth),
       height: this.height(),
       scales: { x: { time: false }, y: { distr: st.log ? 3 : 1 } },
-      axes: [axis(this.xLabel(), (_u, vals) => vals.map((v) => this.formatX(v))), axis(`${t('loss')} (${yUnit})`, (_u, vals) => vals.map((v) => fmt(v, 2)))],
+      axes: [axis(th, this.xLabel(), (_u, vals) => vals.map((v) => this.formatX(v))), axis(th, `${t('loss')} (${yUnit})`, (_u, vals) => vals.map((v) => fmt(v, 2)))],
       series: [{ label: this.xLabel(), value: (_u, v) => this.formatX(v) }, ...ser.map((s) => ({ ...s, value: (_u: uPlot, v: number | null) => (v == null ? '–' : fmt(v, 4)) }))],
       cursor: { drag: { x: true, y: false, setScale: true }, focus: { prox: 24 } },
       focus: { alpha: 0.35 },

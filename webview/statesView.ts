@@ -6,7 +6,7 @@
 import type { Ctx, View } from './context';
 import { button, clear, fmt, group, h, labelled, numberInput, select, showToken } from './dom';
 import { t } from './i18n';
-import { quantityLabel, scaleFor, selectiveUnits, unitStats, type Grid, type ProbeStore } from './probe';
+import { quantityLabel, scaleFor, selectiveUnits, unitStats, type Grid, type ProbeMsg, type ProbeStore } from './probe';
 import { textOn, type ColorMap } from './theme';
 
 /** Layer and quantity pickers shared by both views (they follow the same state). */
@@ -63,6 +63,8 @@ export class StatesView implements View {
   private order: number[] = [];
   private geo = { cw: 4, ch: 4, steps: 0, H: 0 };
   private cursor: { t: number; r: number } | null = null;
+  /** What render() built for draw(): the cells, one pixel each in row order, and the label font. Null when there is nothing to draw. */
+  private image: { g: Grid; msg: ProbeMsg; cells: HTMLCanvasElement; fontFamily: string } | null = null;
 
   constructor(
     private readonly ctx: Ctx,
@@ -98,6 +100,7 @@ export class StatesView implements View {
     const has = !!this.store.msg;
     this.empty.hidden = has;
     this.scroller.hidden = !has;
+    this.image = null;
     if (!has) return;
     this.controls.append(
       ...layerQuantityControls(this.ctx, this.store, () => this.render()),
@@ -112,13 +115,15 @@ export class StatesView implements View {
     );
     const g = this.store.grid(p.layer, p.quantity);
     if (!g) return;
-    this.controls.append(legend(scaleFor(p.quantity, g, this.ctx.theme)));
+    const cm = scaleFor(p.quantity, g, this.ctx.theme);
+    this.controls.append(legend(cm));
     this.order = Array.from({ length: g.H }, (_, j) => j);
     if (p.sort !== 'none') {
       const s = unitStats(g);
       const key = p.sort === 'mean' ? s.mean : s.variance;
       this.order.sort((a, b) => key[b] - key[a]);
     }
+    this.image = { g, msg: this.store.msg!, cells: this.cells(g, cm), fontFamily: getComputedStyle(document.body).getPropertyValue('--vscode-editor-font-family') || 'monospace' };
     // The layer, quantity, order or probed text may have changed: the readout describes what is drawn now.
     if (this.cursor && (this.cursor.t >= g.steps || this.cursor.r >= g.H)) this.cursor = null;
     this.tip.hidden = true;
@@ -126,29 +131,8 @@ export class StatesView implements View {
     this.draw();
   }
 
-  private draw(): void {
-    const p = this.ctx.state.probe;
-    const g = this.store.grid(p.layer, p.quantity);
-    const msg = this.store.msg;
-    if (!g || !msg) return;
-    const avail = Math.max(200, this.root.clientWidth - LEFT - 8);
-    const cw = Math.max(3, Math.min(16, Math.floor(avail / g.steps)));
-    const ch = Math.max(2, Math.min(14, Math.floor(420 / g.H)));
-    this.geo = { cw, ch, steps: g.steps, H: g.H };
-    const W = LEFT + g.steps * cw;
-    const Hh = TOP + g.H * ch;
-    const dpr = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(W * dpr);
-    this.canvas.height = Math.round(Hh * dpr);
-    this.canvas.style.width = `${W}px`;
-    this.canvas.style.height = `${Hh}px`;
-    const c = this.canvas.getContext('2d')!;
-    c.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const th = this.ctx.theme;
-    c.fillStyle = th.bg;
-    c.fillRect(0, 0, W, Hh);
-    // one pixel per cell, scaled up without smoothing
-    const cm = scaleFor(p.quantity, g, th);
+  /** The heatmap's cells, one pixel each (row r is unit order[r]), on an offscreen canvas that draw() scales up. */
+  private cells(g: Grid, cm: ColorMap): HTMLCanvasElement {
     const img = new ImageData(g.steps, g.H);
     for (let r = 0; r < g.H; r++) {
       const j = this.order[r];
@@ -166,11 +150,35 @@ export class StatesView implements View {
     off.width = g.steps;
     off.height = g.H;
     off.getContext('2d')!.putImageData(img, 0, 0);
+    return off;
+  }
+
+  /** Scales the cells built by render() to the width available, with the labels and the keyboard cursor. */
+  private draw(): void {
+    if (!this.image) return;
+    const { g, msg, cells, fontFamily } = this.image;
+    const avail = Math.max(200, this.root.clientWidth - LEFT - 8);
+    const cw = Math.max(3, Math.min(16, Math.floor(avail / g.steps)));
+    const ch = Math.max(2, Math.min(14, Math.floor(420 / g.H)));
+    this.geo = { cw, ch, steps: g.steps, H: g.H };
+    const W = LEFT + g.steps * cw;
+    const Hh = TOP + g.H * ch;
+    const dpr = window.devicePixelRatio || 1;
+    this.canvas.width = Math.round(W * dpr);
+    this.canvas.height = Math.round(Hh * dpr);
+    this.canvas.style.width = `${W}px`;
+    this.canvas.style.height = `${Hh}px`;
+    const c = this.canvas.getContext('2d')!;
+    c.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const th = this.ctx.theme;
+    c.fillStyle = th.bg;
+    c.fillRect(0, 0, W, Hh);
+    // one pixel per cell, scaled up without smoothing
     c.imageSmoothingEnabled = false;
-    c.drawImage(off, LEFT, TOP, g.steps * cw, g.H * ch);
+    c.drawImage(cells, LEFT, TOP, g.steps * cw, g.H * ch);
     // labels: characters on top (when they fit), unit numbers on the left
     c.fillStyle = th.muted;
-    c.font = `${Math.min(12, Math.max(8, cw))}px ${getComputedStyle(document.body).getPropertyValue('--vscode-editor-font-family') || 'monospace'}`;
+    c.font = `${Math.min(12, Math.max(8, cw))}px ${fontFamily}`;
     c.textAlign = 'center';
     c.textBaseline = 'bottom';
     if (cw >= 7) msg.tokens.forEach((tok, s) => c.fillText(showToken(tok).slice(0, 2), LEFT + s * cw + cw / 2, TOP - 3));
@@ -261,7 +269,6 @@ export class TextView implements View {
   private readonly matches = h('ol', { class: 'matches', 'aria-label': t('Most selective units') });
   private readonly matchBox = h('div', { class: 'match-box' });
   private readonly empty = h('p', { class: 'empty', text: t('Read some text through the model, then pick a unit to colour the text by its activation.') });
-  private spans: HTMLSpanElement[] = [];
 
   constructor(
     private readonly ctx: Ctx,
@@ -339,7 +346,7 @@ export class TextView implements View {
     clear(this.text);
     if (!g) return;
     const cm = scaleFor(p.quantity, g, this.ctx.theme);
-    this.spans = msg.tokens.map((tok, i) => {
+    const spans = msg.tokens.map((tok, i) => {
       const v = g.data[i * g.H + p.unit];
       const rgb = cm.rgb(v);
       const inSpan = p.span && i >= p.span[0] && i <= p.span[1];
@@ -348,7 +355,7 @@ export class TextView implements View {
       s.style.color = textOn(rgb);
       return s;
     });
-    this.text.append(...this.spans);
+    this.text.append(...spans);
   }
 
   private describe(i: number): void {

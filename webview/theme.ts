@@ -1,3 +1,5 @@
+import type uPlot from 'uplot';
+
 /** Colours from the VS Code theme (CSS variables on <body>), read again when the theme changes. */
 export interface Theme {
   kind: 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
@@ -49,6 +51,12 @@ export function readTheme(): Theme {
 /** Calls back when VS Code switches theme (it rewrites <body>'s class and style). */
 export function onThemeChange(fn: () => void): void {
   new MutationObserver(fn).observe(document.body, { attributes: true, attributeFilter: ['class', 'style', 'data-vscode-theme-kind'] });
+}
+
+/** A uPlot axis in the theme's colours and font; `splits`, when given, are already spaced, so each gets its label. */
+export function axis(th: Theme, label: string, values?: uPlot.Axis['values'], splits?: uPlot.Axis['splits']): uPlot.Axis {
+  const own = splits ? { splits, filter: (_u: uPlot, vals: number[]) => vals } : {};
+  return { label, stroke: th.muted, font: th.font, labelFont: th.font, grid: { stroke: th.grid, width: 1 }, ticks: { stroke: th.grid, width: 1 }, values, ...own };
 }
 
 type RGB = [number, number, number];
