@@ -5,7 +5,7 @@
 // Also the host's event-loop delay while training (scripts/bench-host.mjs).
 // Usage: node scripts/bench.mjs [--quick] [--no-peers] [--peers all] [--peers-only] [--hidden 128,512]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,9 +39,11 @@ const peers = resolve(root, '../shared/peers');
 const python = '/usr/bin/python3';
 const haveTorch = !args.includes('--no-peers') && existsSync(join(peers, 'pytorch/charlstm_torch.py')) && spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 if (!haveTorch) console.log('\n(PyTorch peer not run: needs ../shared/peers and `apt-get install -y python3-torch python3-numpy libopenblas0-pthread`)');
-const work = mkdtempSync(join(tmpdir(), 'rlab-peers-'));
-if (existsSync(peers)) cpSync(join(peers, 'data'), join(work, 'data'), { recursive: true });
-if (existsSync(peers) && !existsSync(join(work, 'data/corpus.txt'))) execFileSync(python, ['make_corpus.py'], { cwd: join(work, 'data'), stdio: 'ignore' });
+const peersAll = args.includes('--peers') && args[args.indexOf('--peers') + 1] === 'all';
+// A scratch copy of the peers, only when one runs; removed at the end.
+const work = (haveTorch || peersAll) && existsSync(peers) ? mkdtempSync(join(tmpdir(), 'rlab-peers-')) : null;
+if (work) cpSync(join(peers, 'data'), join(work, 'data'), { recursive: true });
+if (work && !existsSync(join(work, 'data/corpus.txt'))) execFileSync(python, ['make_corpus.py'], { cwd: join(work, 'data'), stdio: 'ignore' });
 const openblas = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
 const blas = existsSync(join(openblas, 'libblas.so.3')) ? 'openblas' : 'reference';
 if (haveTorch) cpSync(join(peers, 'pytorch'), join(work, 'pytorch'), { recursive: true });
@@ -67,7 +69,7 @@ for (const H of haveTorch ? hiddens : []) {
   console.log(JSON.stringify(line));
 }
 
-if (args.includes('--peers') && args[args.indexOf('--peers') + 1] === 'all') {
+if (peersAll && work) {
   for (const d of ['tfjs', 'brainjs-stable', 'brainjs-common']) cpSync(join(peers, d), join(work, d), { recursive: true, verbatimSymlinks: true });
   for (const d of ['tfjs', 'brainjs-stable']) execFileSync('npm', ['ci', '--silent', '--no-audit', '--no-fund'], { cwd: join(work, d), stdio: 'ignore' });
   const peer = (dir, cmd, env = {}) => {
@@ -86,3 +88,5 @@ if (args.includes('--peers') && args[args.indexOf('--peers') + 1] === 'all') {
     console.log(JSON.stringify({ workload: 'charlstm', hidden: H, rlabCpuCharsPerSec: Math.round(ours), tfjsWasmCharsPerSec: Math.round(tfjs), brainjsCharsPerSec: Math.round(brain), ratioTfjs: +(ours / tfjs).toFixed(1), ratioBrainjs: +(ours / brain).toFixed(1) }));
   }
 }
+
+if (work) rmSync(work, { recursive: true, force: true });

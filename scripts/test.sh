@@ -7,11 +7,10 @@ cd "$(dirname "$0")/.."
 
 bash scripts/system-deps.sh
 node esbuild.js
-npx tsc -p . --noEmit
-npx tsc -p tsconfig.dom.json --noEmit
+npm run --silent typecheck
 mkdir -p test/artifacts
 rc=0
-npx vitest run --reporter=default --reporter=json --outputFile=test/artifacts/vitest.json || rc=$?
+RLAB_SKIP_BUILD=1 npx vitest run --reporter=default --reporter=json --outputFile=test/artifacts/vitest.json || rc=$?
 # Host suites (scripts/host/run-all.sh): web (plain and cross-origin isolated) and Node.
 bash scripts/host/run-all.sh || rc=$?
 node scripts/test-summary.mjs test/artifacts/vitest.json test/artifacts/host-web.json test/artifacts/host-web-coi.json test/artifacts/host-node.json || rc=1

@@ -4,10 +4,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import util from 'node:util';
 import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** require() resolving from the project's node_modules. */
+export const requireFromRoot = createRequire(path.join(root, 'package.json'));
 export const artifacts = path.join(root, 'test', 'artifacts');
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const verbose = process.env.RLAB_HOST_VERBOSE === '1';

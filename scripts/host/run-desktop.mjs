@@ -6,10 +6,9 @@
 // `desktop-host: N passed, N failed`, counts also in test/artifacts/host-desktop.json.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { finish, makeLog, requireBuilt, root, timeoutS, tmpBase, watchdog, writeWorkspace } from './common.mjs';
+import { finish, makeLog, requireBuilt, requireFromRoot, root, timeoutS, tmpBase, watchdog, writeWorkspace } from './common.mjs';
 
-const require = createRequire(path.join(root, 'package.json'));
+const require = requireFromRoot;
 const { runTests } = require('@vscode/test-electron');
 const log = makeLog('desktop-host');
 watchdog('desktop-host', timeoutS + 600); // + the download on a first run

