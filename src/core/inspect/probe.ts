@@ -1,4 +1,5 @@
 import type { Tokenizer } from '../data/tokenizer';
+import { probabilities } from '../generate/sampling';
 import type { RecurrentLM } from '../nn/model';
 
 export interface ProbeResult {
@@ -25,7 +26,8 @@ export function probeText(model: RecurrentLM, tokenizer: Tokenizer, text: string
   const state = model.newState(1);
   const layers: Array<Record<string, number[][]>> = model.layers.map(() => ({}));
   const probability: number[] = [];
-  let prev: Float64Array | null = null;
+  const p = new Float64Array(V);
+  let next = NaN; // P(the token at this position | the text before it)
   let i = 0;
   while (i < ids.length) {
     let T = 1;
@@ -40,14 +42,9 @@ export function probeText(model: RecurrentLM, tokenizer: Tokenizer, text: string
       }
     });
     for (let t = 0; t < T; t++) {
-      probability.push(prev ? prev[chunk[t]] : NaN);
-      const p = new Float64Array(V);
-      let max = -Infinity;
-      for (let j = 0; j < V; j++) max = Math.max(max, logits[t * V + j]);
-      let sum = 0;
-      for (let j = 0; j < V; j++) sum += p[j] = Math.exp(logits[t * V + j] - max);
-      for (let j = 0; j < V; j++) p[j] /= sum;
-      prev = p;
+      probability.push(next);
+      probabilities(logits, t * V, V, 1, p);
+      next = i + t + 1 < ids.length ? p[ids[i + t + 1]] : NaN;
     }
     i += T;
   }

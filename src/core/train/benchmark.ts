@@ -61,9 +61,7 @@ export function benchTrain(backend: Backend, w: TrainWorkload, o = { warmup: 2, 
  * then propose `chars` tokens greedily. Returns the median and 95th percentile.
  */
 export function benchComplete(backend: Backend, cell: CellType, hidden: number, chars = 32, reps = 30): { medianMs: number; p95Ms: number } {
-  const tokenizer = charVocab(96);
-  const model = new RecurrentLM(backend, { cell, layers: 1, hidden, embed: 64, dropout: 0, tokenizer: 'char' }, 96);
-  model.init(3);
+  const { model, tokenizer } = completionModel(backend, cell, hidden);
   const prefix = 'Whether tis nobler in the mind t';
   const times: number[] = [];
   for (let r = 0; r < reps + 3; r++) {
@@ -71,9 +69,7 @@ export function benchComplete(backend: Backend, cell: CellType, hidden: number, 
     complete(model, tokenizer, prefix, { max: chars, minConfidence: 0, stopAtNewline: false });
     if (r >= 3) times.push(now() - t0);
   }
-  times.sort((a, b) => a - b);
-  const q = (p: number) => times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)];
-  return { medianMs: q(0.5), p95Ms: q(0.95) };
+  return percentiles(times);
 }
 
 /**
@@ -83,9 +79,7 @@ export function benchComplete(backend: Backend, cell: CellType, hidden: number, 
  * prefix (up to `context` characters) is read again every time.
  */
 export function benchTyping(backend: Backend, cell: CellType, hidden: number, cached: boolean, context = 256): { medianMs: number; p95Ms: number; keystrokes: number } {
-  const tokenizer = charVocab(96);
-  const model = new RecurrentLM(backend, { cell, layers: 1, hidden, embed: 64, dropout: 0, tokenizer: 'char' }, 96);
-  model.init(3);
+  const { model, tokenizer } = completionModel(backend, cell, hidden);
   const text = 'Shall I compare thee to a summer day? Thou art more lovely and more temperate: rough winds do shake the darling buds of May, and summer lease hath all too short a date; sometime too hot the eye of heaven shines.';
   const options = { max: 32, minConfidence: 0, stopAtNewline: false };
   const pc = new PrefixCompleter(model, tokenizer);
@@ -97,7 +91,19 @@ export function benchTyping(backend: Backend, cell: CellType, hidden: number, ca
     else complete(model, tokenizer, prefix, options);
     if (i > 5) times.push(now() - t0);
   }
-  times.sort((a, b) => a - b);
-  const q = (p: number) => times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)];
-  return { medianMs: q(0.5), p95Ms: q(0.95), keystrokes: times.length };
+  return { ...percentiles(times), keystrokes: times.length };
+}
+
+/** The completion benchmarks' model: one layer of `hidden` units over 96 characters, fixed weights. */
+function completionModel(backend: Backend, cell: CellType, hidden: number) {
+  const model = new RecurrentLM(backend, { cell, layers: 1, hidden, embed: 64, dropout: 0, tokenizer: 'char' }, 96);
+  model.init(3);
+  return { model, tokenizer: charVocab(96) };
+}
+
+/** Median and 95th percentile (nearest rank) of the timings. */
+function percentiles(times: number[]): { medianMs: number; p95Ms: number } {
+  const v = [...times].sort((a, b) => a - b);
+  const q = (p: number) => v[Math.min(v.length - 1, Math.ceil(p * v.length) - 1)];
+  return { medianMs: q(0.5), p95Ms: q(0.95) };
 }

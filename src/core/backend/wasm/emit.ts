@@ -129,15 +129,6 @@ export class FnBuilder {
   brIf(l: Label): this {
     return this.op(0x0d, ...uleb(this.depth(l)));
   }
-  return_(): this {
-    return this.op(0x0f);
-  }
-  drop(): this {
-    return this.op(0x1a);
-  }
-  select(): this {
-    return this.op(0x1b);
-  }
 
   // --- locals and i32 ---------------------------------------------------------
   get(i: number): this {
@@ -152,23 +143,11 @@ export class FnBuilder {
   i32(v: number): this {
     return this.op(0x41, ...sleb(v));
   }
-  i32Eqz(): this {
-    return this.op(0x45);
-  }
   i32Eq(): this {
     return this.op(0x46);
   }
-  i32Ne(): this {
-    return this.op(0x47);
-  }
   i32LtS(): this {
     return this.op(0x48);
-  }
-  i32GtS(): this {
-    return this.op(0x4a);
-  }
-  i32LeS(): this {
-    return this.op(0x4c);
   }
   i32GeS(): this {
     return this.op(0x4e);
@@ -221,12 +200,6 @@ export class FnBuilder {
     const bytes: number[] = [];
     for (const l of [l0, l1, l2, l3]) for (let b = 0; b < 4; b++) bytes.push(l * 4 + b);
     return this.simd(0x0d, ...bytes);
-  }
-  f32x4Splat(): this {
-    return this.simd(0x13);
-  }
-  v128And(): this {
-    return this.simd(0x4e);
   }
   /** Loads into one lane of the v128 on the stack: [addr, v] -> v'. */
   v128Load32Lane(offset: number, lane: number): this {
