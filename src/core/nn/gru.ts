@@ -1,9 +1,15 @@
 import type { Arr, Backend } from '../backend/backend';
-import type { Rng } from '../rng';
-import { allocAll, blocks, reportStep, ShapeCache, type RecurrentLayer, type StepGradient, type UnrolledLayer } from './layer';
-import { gateSlice } from './lstm';
+import { allocAll, blocks, CellLayer, gateSlice, reportStep, type StepGradient, type UnrolledLayer } from './layer';
 import { addRowVector, sigmoid, tanh } from './math';
-import { addCellGrads, cellParams, initCell, type Param } from './param';
+import { addCellGrads } from './param';
+
+/** The buffers one forward and backward of shape (T, B) use, reused by every pass of that shape. */
+function workspace(backend: Backend, H: number, T: number, B: number) {
+  const G = 3 * H;
+  // xz: input projection, then the activations r, z, n in place; hz: recurrent projection W_hh h + b_hh.
+  const [xz, hz, hs, dzi, dzh, dh] = allocAll(backend, [T * B * G, T * B * G, (T + 1) * B * H, T * B * G, T * B * G, B * H]);
+  return { xz, hz, hs, dzi, dzh, dh, xzt: blocks(xz, T, B * G), hzt: blocks(hz, T, B * G), dzit: blocks(dzi, T, B * G), dzht: blocks(dzh, T, B * G), ht: blocks(hs, T + 1, B * H) };
+}
 
 /**
  * GRU layer with PyTorch's semantics and gate order (r, z, n):
@@ -13,36 +19,11 @@ import { addCellGrads, cellParams, initCell, type Param } from './param';
  * The reset gate multiplies the recurrent part of n only, so the recurrent
  * projection (with its bias) is kept apart from the input projection.
  */
-export class GruLayer implements RecurrentLayer {
+export class GruLayer extends CellLayer<ReturnType<typeof workspace>> {
   readonly cell = 'gru' as const;
-  readonly params: Param[];
-  private readonly wIh: Param;
-  private readonly wHh: Param;
-  private readonly bIh: Param;
-  private readonly bHh: Param;
-  private readonly ws: ShapeCache<ReturnType<GruLayer['workspace']>>;
 
-  constructor(
-    private readonly backend: Backend,
-    readonly layer: number,
-    readonly inputSize: number,
-    readonly hidden: number,
-  ) {
-    [this.wIh, this.wHh, this.bIh, this.bHh] = cellParams(backend, layer, 3, inputSize, hidden);
-    this.params = [this.wIh, this.wHh, this.bIh, this.bHh];
-    this.ws = new ShapeCache((T, B) => this.workspace(T, B));
-  }
-
-  init(rng: Rng): void {
-    initCell(this.params, this.hidden, rng);
-  }
-
-  private workspace(T: number, B: number) {
-    const H = this.hidden;
-    const G = 3 * H;
-    // xz: input projection, then the activations r, z, n in place; hz: recurrent projection W_hh h + b_hh.
-    const [xz, hz, hs, dzi, dzh, dh] = allocAll(this.backend, [T * B * G, T * B * G, (T + 1) * B * H, T * B * G, T * B * G, B * H]);
-    return { xz, hz, hs, dzi, dzh, dh, xzt: blocks(xz, T, B * G), hzt: blocks(hz, T, B * G), dzit: blocks(dzi, T, B * G), dzht: blocks(dzh, T, B * G), ht: blocks(hs, T + 1, B * H) };
+  constructor(backend: Backend, layer: number, inputSize: number, hidden: number) {
+    super(backend, layer, inputSize, hidden, 3, workspace);
   }
 
   forward(x: Arr, T: number, B: number, h0: Arr): UnrolledLayer {
@@ -95,7 +76,7 @@ export class GruLayer implements RecurrentLayer {
     };
   }
 
-  private backward(w: ReturnType<GruLayer['workspace']>, T: number, B: number, x: Arr, dOut: Arr, dX: Arr | null, onStep?: StepGradient): Arr {
+  private backward(w: ReturnType<typeof workspace>, T: number, B: number, x: Arr, dOut: Arr, dX: Arr | null, onStep?: StepGradient): Arr {
     const { backend: be, hidden: H } = this;
     const G = 3 * H;
     const BH = B * H;

@@ -1,6 +1,6 @@
 import type { Arr, Backend } from '../backend/backend';
 import type { CellType } from './config';
-import type { Param } from './param';
+import { cellParams, initCell, type Param } from './param';
 import type { Rng } from '../rng';
 
 /**
@@ -71,4 +71,47 @@ export function blocks(a: Arr, n: number, size: number): Arr[] {
 
 export function allocAll(backend: Backend, sizes: number[]): Arr[] {
   return sizes.map((n) => backend.alloc(n));
+}
+
+/**
+ * What every recurrent cell shares: PyTorch's four tensors for `gates` gate blocks (W_ih, W_hh,
+ * b_ih, b_hh), their initialisation, and workspaces of type W reused per (T, B) shape.
+ */
+export abstract class CellLayer<W> implements RecurrentLayer {
+  abstract readonly cell: CellType;
+  readonly params: Param[];
+  protected readonly wIh: Param;
+  protected readonly wHh: Param;
+  protected readonly bIh: Param;
+  protected readonly bHh: Param;
+  protected readonly ws: ShapeCache<W>;
+
+  constructor(
+    protected readonly backend: Backend,
+    readonly layer: number,
+    readonly inputSize: number,
+    readonly hidden: number,
+    gates: number,
+    workspace: (backend: Backend, H: number, T: number, B: number) => W,
+  ) {
+    [this.wIh, this.wHh, this.bIh, this.bHh] = cellParams(backend, layer, gates, inputSize, hidden);
+    this.params = [this.wIh, this.wHh, this.bIh, this.bHh];
+    this.ws = new ShapeCache((T, B) => workspace(backend, hidden, T, B));
+  }
+
+  init(rng: Rng): void {
+    initCell(this.params, this.hidden, rng);
+  }
+
+  abstract forward(x: Arr, T: number, B: number, h0: Arr, c0: Arr | null): UnrolledLayer;
+}
+
+/** Copies gate k of a [rows, gates·H] array into a fresh [rows, H] array. */
+export function gateSlice(z: Arr, rows: number, H: number, gates: number, k: number): Float32Array {
+  const out = new Float32Array(rows * H);
+  for (let r = 0; r < rows; r++) {
+    const src = r * gates * H + k * H;
+    for (let j = 0; j < H; j++) out[r * H + j] = z[src + j];
+  }
+  return out;
 }

@@ -1,8 +1,14 @@
 import type { Arr, Backend } from '../backend/backend';
-import type { Rng } from '../rng';
-import { allocAll, blocks, reportStep, ShapeCache, type RecurrentLayer, type StepGradient, type UnrolledLayer } from './layer';
+import { allocAll, blocks, CellLayer, gateSlice, reportStep, type StepGradient, type UnrolledLayer } from './layer';
 import { addRowVector, sigmoid, tanh } from './math';
-import { addCellGrads, cellParams, initCell, type Param } from './param';
+import { addCellGrads } from './param';
+
+/** The buffers one forward and backward of shape (T, B) use, reused by every pass of that shape. */
+function workspace(backend: Backend, H: number, T: number, B: number) {
+  const G = 4 * H;
+  const [z, hs, cs, tc, dz, dh, dc] = allocAll(backend, [T * B * G, (T + 1) * B * H, (T + 1) * B * H, T * B * H, T * B * G, B * H, B * H]);
+  return { z, hs, cs, tc, dz, dh, dc, zt: blocks(z, T, B * G), dzt: blocks(dz, T, B * G), ht: blocks(hs, T + 1, B * H) };
+}
 
 /**
  * LSTM layer with PyTorch's semantics and gate order (i, f, g, o):
@@ -12,37 +18,13 @@ import { addCellGrads, cellParams, initCell, type Param } from './param';
  * The input projection for all T steps is one product; each step adds only
  * h_{t-1}·W_hhᵀ and runs one fused loop over the cell.
  */
-export class LstmLayer implements RecurrentLayer {
+export class LstmLayer extends CellLayer<ReturnType<typeof workspace>> {
   readonly cell = 'lstm' as const;
-  readonly params: Param[];
-  private readonly wIh: Param;
-  private readonly wHh: Param;
-  private readonly bIh: Param;
-  private readonly bHh: Param;
-  private readonly bias: Arr;
-  private readonly ws: ShapeCache<ReturnType<LstmLayer['workspace']>>;
+  /** b_ih + b_hh, added once per forward. */
+  private readonly bias = this.backend.alloc(4 * this.hidden);
 
-  constructor(
-    private readonly backend: Backend,
-    readonly layer: number,
-    readonly inputSize: number,
-    readonly hidden: number,
-  ) {
-    [this.wIh, this.wHh, this.bIh, this.bHh] = cellParams(backend, layer, 4, inputSize, hidden);
-    this.params = [this.wIh, this.wHh, this.bIh, this.bHh];
-    this.bias = backend.alloc(4 * hidden);
-    this.ws = new ShapeCache((T, B) => this.workspace(T, B));
-  }
-
-  init(rng: Rng): void {
-    initCell(this.params, this.hidden, rng);
-  }
-
-  private workspace(T: number, B: number) {
-    const H = this.hidden;
-    const G = 4 * H;
-    const [z, hs, cs, tc, dz, dh, dc] = allocAll(this.backend, [T * B * G, (T + 1) * B * H, (T + 1) * B * H, T * B * H, T * B * G, B * H, B * H]);
-    return { z, hs, cs, tc, dz, dh, dc, zt: blocks(z, T, B * G), dzt: blocks(dz, T, B * G), ht: blocks(hs, T + 1, B * H) };
+  constructor(backend: Backend, layer: number, inputSize: number, hidden: number) {
+    super(backend, layer, inputSize, hidden, 4, workspace);
   }
 
   forward(x: Arr, T: number, B: number, h0: Arr, c0: Arr | null): UnrolledLayer {
@@ -104,7 +86,7 @@ export class LstmLayer implements RecurrentLayer {
     };
   }
 
-  private backward(w: ReturnType<LstmLayer['workspace']>, T: number, B: number, x: Arr, dOut: Arr, dX: Arr | null, onStep?: StepGradient): Arr {
+  private backward(w: ReturnType<typeof workspace>, T: number, B: number, x: Arr, dOut: Arr, dX: Arr | null, onStep?: StepGradient): Arr {
     const { backend: be, hidden: H } = this;
     const G = 4 * H;
     const BH = B * H;
@@ -141,14 +123,4 @@ export class LstmLayer implements RecurrentLayer {
     addCellGrads(be, this.params, dz, dz, x, w.hs.subarray(0, T * BH), T * B, dX);
     return dh;
   }
-}
-
-/** Copies gate k of a [rows, gates·H] array into a fresh [rows, H] array. */
-export function gateSlice(z: Arr, rows: number, H: number, gates: number, k: number): Float32Array {
-  const out = new Float32Array(rows * H);
-  for (let r = 0; r < rows; r++) {
-    const src = r * gates * H + k * H;
-    for (let j = 0; j < H; j++) out[r * H + j] = z[src + j];
-  }
-  return out;
 }

@@ -1,8 +1,14 @@
 import type { Arr, Backend } from '../backend/backend';
-import type { Rng } from '../rng';
-import { allocAll, blocks, reportStep, ShapeCache, type RecurrentLayer, type StepGradient, type UnrolledLayer } from './layer';
+import { allocAll, blocks, CellLayer, reportStep, type StepGradient, type UnrolledLayer } from './layer';
 import { addRowVector, tanh } from './math';
-import { addCellGrads, cellParams, initCell, type Param } from './param';
+import { addCellGrads } from './param';
+
+/** The buffers one forward and backward of shape (T, B) use, reused by every pass of that shape. */
+function workspace(backend: Backend, H: number, T: number, B: number) {
+  // hs: h_0..h_T as [(T+1)·B, H]; block t+1 first holds step t's pre-activation, then its output.
+  const [hs, dz, dh] = allocAll(backend, [(T + 1) * B * H, T * B * H, B * H]);
+  return { hs, dz, dh, ht: blocks(hs, T + 1, B * H), dzt: blocks(dz, T, B * H) };
+}
 
 /**
  * The plain (Elman) recurrent layer, nn.RNN(nonlinearity='tanh'):
@@ -11,37 +17,13 @@ import { addCellGrads, cellParams, initCell, type Param } from './param';
  * gradient is multiplied by W_hh and tanh' at every step back, which is why
  * it vanishes over long spans.
  */
-export class RnnLayer implements RecurrentLayer {
+export class RnnLayer extends CellLayer<ReturnType<typeof workspace>> {
   readonly cell = 'rnn' as const;
-  readonly params: Param[];
-  private readonly wIh: Param;
-  private readonly wHh: Param;
-  private readonly bIh: Param;
-  private readonly bHh: Param;
-  private readonly bias: Arr;
-  private readonly ws: ShapeCache<ReturnType<RnnLayer['workspace']>>;
+  /** b_ih + b_hh, added once per forward. */
+  private readonly bias = this.backend.alloc(this.hidden);
 
-  constructor(
-    private readonly backend: Backend,
-    readonly layer: number,
-    readonly inputSize: number,
-    readonly hidden: number,
-  ) {
-    [this.wIh, this.wHh, this.bIh, this.bHh] = cellParams(backend, layer, 1, inputSize, hidden);
-    this.params = [this.wIh, this.wHh, this.bIh, this.bHh];
-    this.bias = backend.alloc(hidden);
-    this.ws = new ShapeCache((T, B) => this.workspace(T, B));
-  }
-
-  init(rng: Rng): void {
-    initCell(this.params, this.hidden, rng);
-  }
-
-  private workspace(T: number, B: number) {
-    const H = this.hidden;
-    // hs: h_0..h_T as [(T+1)·B, H]; block t+1 first holds step t's pre-activation, then its output.
-    const [hs, dz, dh] = allocAll(this.backend, [(T + 1) * B * H, T * B * H, B * H]);
-    return { hs, dz, dh, ht: blocks(hs, T + 1, B * H), dzt: blocks(dz, T, B * H) };
+  constructor(backend: Backend, layer: number, inputSize: number, hidden: number) {
+    super(backend, layer, inputSize, hidden, 1, workspace);
   }
 
   forward(x: Arr, T: number, B: number, h0: Arr): UnrolledLayer {
@@ -73,7 +55,7 @@ export class RnnLayer implements RecurrentLayer {
     };
   }
 
-  private backward(w: ReturnType<RnnLayer['workspace']>, T: number, B: number, x: Arr, dOut: Arr, dX: Arr | null, onStep?: StepGradient): Arr {
+  private backward(w: ReturnType<typeof workspace>, T: number, B: number, x: Arr, dOut: Arr, dX: Arr | null, onStep?: StepGradient): Arr {
     const { backend: be, hidden: H } = this;
     const BH = B * H;
     const { dz, dh } = w;
